@@ -1,0 +1,50 @@
+/**
+ * One call from a split frame to a reading: decrypt and verify (encrypted frames), check the CRC, parse.
+ * Plaintext telegrams (other countries, or a decrypting dongle in front) go straight to the parser.
+ */
+import { decryptFrame } from "./decrypt.js";
+import { parseTelegram } from "./dsmr-parser.js";
+import { AuthenticationError } from "./errors.js";
+import type { SplitFrame } from "./frame-splitter.js";
+import type { Reading } from "./reading.js";
+
+export interface DecoderOptions {
+  /** The P1 key for every meter on the stream. */
+  readonly key?: Uint8Array;
+  /** Per-meter keys by system title (16 hex digits, lower case), for a shared bus; tried before `key`. */
+  readonly keysBySystemTitle?: ReadonlyMap<string, Uint8Array>;
+  readonly authenticationKey?: Uint8Array;
+  /** Verify the GCM tag (default true). */
+  readonly verifyTag?: boolean;
+  /** Verify the DSMR CRC (default true). */
+  readonly verifyCrc?: boolean;
+}
+
+export interface DecodedFrame {
+  readonly reading: Reading;
+  /** The telegram bytes (decrypted for encrypted frames). */
+  readonly telegram: Buffer;
+}
+
+/** Decodes one frame from the splitter. Throws a P1Error subclass on any failure. */
+export function decodeFrame(frame: Pick<SplitFrame, "kind" | "bytes">, options: DecoderOptions = {}): DecodedFrame {
+  if (frame.kind === "plaintext") {
+    return { reading: parseTelegram(frame.bytes, options), telegram: frame.bytes };
+  }
+  const systemTitle = frame.bytes.subarray(2, 10).toString("hex");
+  const key = options.keysBySystemTitle?.get(systemTitle) ?? options.key;
+  if (!key) {
+    throw new AuthenticationError(`encrypted frame from system title ${systemTitle} but no P1 key is configured`);
+  }
+  const decrypted = decryptFrame(frame.bytes, {
+    key,
+    ...(options.authenticationKey ? { authenticationKey: options.authenticationKey } : {}),
+    verifyTag: options.verifyTag !== false,
+  });
+  const parsed = parseTelegram(decrypted.plaintext, { verifyCrc: options.verifyCrc !== false || options.verifyTag === false });
+  const reading = {
+    ...parsed,
+    frame: { system_title: decrypted.systemTitle.toString("hex"), frame_counter: decrypted.frameCounter },
+  } as Reading;
+  return { reading, telegram: decrypted.plaintext };
+}

@@ -1,0 +1,34 @@
+import { defineConfig } from "vitest/config";
+
+// Workspace packages resolve to their TypeScript sources through the "source" export condition,
+// so tests never need a build first.
+const resolve = { conditions: ["source"] };
+
+export default defineConfig({
+  resolve,
+  test: {
+    projects: [
+      {
+        resolve,
+        test: {
+          name: "unit",
+          include: ["packages/*/test/**/*.test.ts", "services/*/test/**/*.test.ts"],
+          exclude: ["**/test/integration/**", "**/node_modules/**"],
+          testTimeout: 20_000,
+        },
+      },
+      {
+        resolve,
+        test: {
+          name: "integration",
+          include: ["packages/*/test/integration/**/*.test.ts", "services/*/test/integration/**/*.test.ts", "test/**/*.test.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          // Daemons are real processes; two cores, so keep parallelism modest.
+          maxWorkers: 2,
+          fileParallelism: true,
+        },
+      },
+    ],
+  },
+});
