@@ -1,15 +1,20 @@
+import { defaultServerConditions } from "vite";
 import { defineConfig } from "vitest/config";
 
 // Workspace packages resolve to their TypeScript sources through the "source" export condition,
 // so tests never need a build first.
-const resolve = { conditions: ["source"] };
+const conditions = ["source", ...defaultServerConditions];
+const resolve = { conditions };
+const ssr = { resolve: { conditions, externalConditions: ["source"] } };
 
 export default defineConfig({
   resolve,
+  ssr,
   test: {
     projects: [
       {
         resolve,
+        ssr,
         test: {
           name: "unit",
           include: ["packages/*/test/**/*.test.ts", "services/*/test/**/*.test.ts"],
@@ -19,9 +24,14 @@ export default defineConfig({
       },
       {
         resolve,
+        ssr,
         test: {
           name: "integration",
-          include: ["packages/*/test/integration/**/*.test.ts", "services/*/test/integration/**/*.test.ts", "test/**/*.test.ts"],
+          include: [
+            "packages/*/test/integration/**/*.test.ts",
+            "services/*/test/integration/**/*.test.ts",
+            "test/**/*.test.ts",
+          ],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           // Daemons are real processes; two cores, so keep parallelism modest.

@@ -41,7 +41,9 @@ export function decodeFrame(frame: Pick<SplitFrame, "kind" | "bytes">, options: 
     ...(options.authenticationKey ? { authenticationKey: options.authenticationKey } : {}),
     verifyTag: options.verifyTag !== false,
   });
-  const parsed = parseTelegram(decrypted.plaintext, { verifyCrc: options.verifyCrc !== false || options.verifyTag === false });
+  const parsed = parseTelegram(decrypted.plaintext, {
+    verifyCrc: options.verifyCrc !== false || options.verifyTag === false,
+  });
   const reading = {
     ...parsed,
     frame: { system_title: decrypted.systemTitle.toString("hex"), frame_counter: decrypted.frameCounter },

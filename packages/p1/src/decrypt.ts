@@ -42,9 +42,12 @@ export interface DecryptedFrame extends FrameHeader {
 export function parseFrameHeader(frame: Uint8Array): FrameHeader {
   const buf = Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength);
   if (buf.length < ENCRYPTED_HEADER_BYTES + GCM_TAG_BYTES) {
-    throw new FrameFormatError(`frame is ${buf.length} bytes, shorter than header and tag (30)`, { offset: buf.length });
+    throw new FrameFormatError(`frame is ${buf.length} bytes, shorter than header and tag (30)`, {
+      offset: buf.length,
+    });
   }
-  if (buf[0] !== 0xdb) throw new FrameFormatError(`expected tag 0xDB at offset 0, found 0x${hex(buf[0]!)}`, { offset: 0 });
+  if (buf[0] !== 0xdb)
+    throw new FrameFormatError(`expected tag 0xDB at offset 0, found 0x${hex(buf[0]!)}`, { offset: 0 });
   if (buf[1] !== 0x08) {
     throw new FrameFormatError(`expected system title length 8 at offset 1, found ${buf[1]}`, { offset: 1 });
   }

@@ -23,10 +23,16 @@ const BANG = 0x21;
 
 /** Parses one telegram (bytes or text). Throws CrcError or FrameFormatError. */
 export function parseTelegram(input: Uint8Array | string, options: ParseOptions = {}): Reading {
-  const bytes = typeof input === "string" ? Buffer.from(input, "latin1") : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  const bytes =
+    typeof input === "string"
+      ? Buffer.from(input, "latin1")
+      : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   const start = bytes.indexOf(0x2f);
   if (start !== 0) {
-    throw new FrameFormatError(start < 0 ? "telegram has no '/' start" : `telegram must start with '/', found data before it`, { offset: 0 });
+    throw new FrameFormatError(
+      start < 0 ? "telegram has no '/' start" : `telegram must start with '/', found data before it`,
+      { offset: 0 },
+    );
   }
   const bang = bytes.lastIndexOf(BANG);
   if (bang < 0) throw new FrameFormatError("telegram has no '!' end", { offset: bytes.length });
@@ -45,7 +51,9 @@ export function parseTelegram(input: Uint8Array | string, options: ParseOptions 
       if (actual !== crc) throw new CrcError(crc, actual);
     }
   } else if (crcText.length > 0) {
-    throw new FrameFormatError(`CRC after '!' must be four hex digits, found '${crcText.slice(0, 8)}'`, { offset: bang + 1 });
+    throw new FrameFormatError(`CRC after '!' must be four hex digits, found '${crcText.slice(0, 8)}'`, {
+      offset: bang + 1,
+    });
   }
   return buildReading(header, crc, lines.slice(1), options);
 }
@@ -95,7 +103,12 @@ function buildReading(header: string, crc: string | null, lines: readonly string
   }
 
   const version = named.p1_version ?? (obis["0-0:96.1.4"]?.value as string | number | undefined);
-  if (crc === null && options.verifyCrc !== false && version !== undefined && Number(String(version).slice(0, 1)) >= 4) {
+  if (
+    crc === null &&
+    options.verifyCrc !== false &&
+    version !== undefined &&
+    Number(String(version).slice(0, 1)) >= 4
+  ) {
     throw new FrameFormatError("telegram of DSMR 4 or later has no CRC after '!'");
   }
   const meterId = pickMeterId(named, header);
@@ -152,7 +165,7 @@ function parseKnown(def: ObisDefinition, parts: readonly string[]): ObisValue {
     case "version":
       return { value: parts[0] ?? "" };
     case "time":
-      return { value: parseDsmrTime(parts[0] ?? "") ?? (parts[0] ?? "") };
+      return { value: parseDsmrTime(parts[0] ?? "") ?? parts[0] ?? "" };
     case "log":
       return { value: parts.length > 0 ? (splitPart(parts[0]!).value as number) : 0, values: parts.map(splitPart) };
     default: {
@@ -211,7 +224,9 @@ function finishMbus(channels: Map<number, Record<string, unknown>>): MbusReading
       device_type: e.device_type,
       medium,
       ...(hasId ? { equipment_id: e.equipment_id as string } : {}),
-      ...(configured ? { value: e.value as number, unit: (e.unit as string) ?? mbusDefaultUnit(medium), time: e.time as string } : {}),
+      ...(configured
+        ? { value: e.value as number, unit: (e.unit as string) ?? mbusDefaultUnit(medium), time: e.time as string }
+        : {}),
       ...(typeof e.valve_state === "number" ? { valve_state: e.valve_state } : {}),
       ...(typeof e.breaker_state === "number" ? { breaker_state: e.breaker_state } : {}),
     });

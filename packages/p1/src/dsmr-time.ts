@@ -54,13 +54,24 @@ export function parseDsmrTime(tst: string): string | undefined {
   const fields = [Number(mo) - 1, Number(dd), Number(hh), Number(mi), Number(ss)] as const;
   const localAsUtc = Date.UTC(year, ...fields);
   const check = new Date(localAsUtc);
-  if (check.getUTCMonth() !== fields[0] || check.getUTCDate() !== fields[1] || fields[2] > 23 || fields[3] > 59 || fields[4] > 59) {
+  if (
+    check.getUTCMonth() !== fields[0] ||
+    check.getUTCDate() !== fields[1] ||
+    fields[2] > 23 ||
+    fields[3] > 59 ||
+    fields[4] > 59
+  ) {
     return undefined;
   }
   let offset: number;
   if (flag === "S") offset = 120;
   else if (flag === "W") offset = 60;
-  else offset = luxembourgOffsetMinutes(localAsUtc - 60 * 60_000) === 120 && luxembourgOffsetMinutes(localAsUtc - 120 * 60_000) === 120 ? 120 : 60;
+  else
+    offset =
+      luxembourgOffsetMinutes(localAsUtc - 60 * 60_000) === 120 &&
+      luxembourgOffsetMinutes(localAsUtc - 120 * 60_000) === 120
+        ? 120
+        : 60;
   const d = new Date(localAsUtc);
   return (
     `${d.getUTCFullYear()}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())}` +

@@ -78,7 +78,9 @@ function mbusLines(m: MbusSpec): string[] {
   const lines = [`${code("24.1.0")}(${String(m.device_type).padStart(3, "0")})`];
   lines.push(`${code("96.1.0")}(${m.equipment_id ? hexText(m.equipment_id) : ""})`);
   if (m.value !== undefined && m.time !== undefined) {
-    lines.push(`${code("24.2.1")}(${formatDsmrTime(m.time)})(${formatWireNumber(m.value, wire("value"))}*${m.unit ?? "m3"})`);
+    lines.push(
+      `${code("24.2.1")}(${formatDsmrTime(m.time)})(${formatWireNumber(m.value, wire("value"))}*${m.unit ?? "m3"})`,
+    );
   } else {
     lines.push(`${code("24.2.1")}(${DUMMY_MBUS_TIME})(${formatWireNumber(0, wire("value"))})`);
   }
@@ -113,10 +115,21 @@ export function encryptTelegram(telegram: Uint8Array | string, options: EncryptO
   fc.writeUInt32BE(options.frameCounter >>> 0);
   const iv = Buffer.concat([options.systemTitle, fc]);
   const cipher = createCipheriv("aes-128-gcm", options.key, iv, { authTagLength: GCM_TAG_BYTES });
-  cipher.setAAD(Buffer.concat([Buffer.of(0x30), options.authenticationKey ?? Buffer.from(DEFAULT_AUTHENTICATION_KEY, "hex")]));
+  cipher.setAAD(
+    Buffer.concat([Buffer.of(0x30), options.authenticationKey ?? Buffer.from(DEFAULT_AUTHENTICATION_KEY, "hex")]),
+  );
   const ct = Buffer.concat([cipher.update(plain), cipher.final()]);
   const tag = cipher.getAuthTag();
   const len = Buffer.alloc(2);
   len.writeUInt16BE(5 + ct.length + tag.length);
-  return Buffer.concat([Buffer.of(0xdb, 0x08), options.systemTitle, Buffer.of(0x82), len, Buffer.of(0x30), fc, ct, tag]);
+  return Buffer.concat([
+    Buffer.of(0xdb, 0x08),
+    options.systemTitle,
+    Buffer.of(0x82),
+    len,
+    Buffer.of(0x30),
+    fc,
+    ct,
+    tag,
+  ]);
 }

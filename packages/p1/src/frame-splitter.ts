@@ -116,7 +116,6 @@ export class FrameSplitter {
       } else {
         if (!(this.afterFrame && (b === CR || b === LF))) this.addJunk(1);
         else this.pos++;
-        continue;
       }
     }
   }

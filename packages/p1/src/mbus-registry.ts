@@ -88,11 +88,41 @@ export function mbusIndexMetric(unit: string): { spec: MetricSpec; scale: number
 
 /** Channel rows; `key` is the field of the reading's `mbus[]` entry. */
 export const MBUS_REGISTRY: readonly ObisDefinition[] = [
-  { code: "0-n:24.1.0", key: "device_type", description: "Device type of M-Bus channel n", kind: "state", wire: { int: 3, dec: 0 } },
-  { code: "0-n:96.1.0", key: "equipment_id", description: "Equipment identifier of M-Bus channel n", kind: "text", hexText: true },
-  { code: "0-n:24.2.1", key: "value", description: "Last index of M-Bus channel n, with capture time", kind: "energy", wire: { int: 5, dec: 3 } },
-  { code: "0-n:24.4.0", key: "valve_state", description: "Valve position of M-Bus channel n", kind: "state", wire: { int: 1, dec: 0 } },
-  { code: "0-n:96.3.10", key: "breaker_state", description: "Breaker state of M-Bus channel n (Lux)", kind: "state", wire: { int: 1, dec: 0 } },
+  {
+    code: "0-n:24.1.0",
+    key: "device_type",
+    description: "Device type of M-Bus channel n",
+    kind: "state",
+    wire: { int: 3, dec: 0 },
+  },
+  {
+    code: "0-n:96.1.0",
+    key: "equipment_id",
+    description: "Equipment identifier of M-Bus channel n",
+    kind: "text",
+    hexText: true,
+  },
+  {
+    code: "0-n:24.2.1",
+    key: "value",
+    description: "Last index of M-Bus channel n, with capture time",
+    kind: "energy",
+    wire: { int: 5, dec: 3 },
+  },
+  {
+    code: "0-n:24.4.0",
+    key: "valve_state",
+    description: "Valve position of M-Bus channel n",
+    kind: "state",
+    wire: { int: 1, dec: 0 },
+  },
+  {
+    code: "0-n:96.3.10",
+    key: "breaker_state",
+    description: "Breaker state of M-Bus channel n (Lux)",
+    kind: "state",
+    wire: { int: 1, dec: 0 },
+  },
 ];
 
 const BY_CODE = new Map(OBIS_REGISTRY.map((d) => [d.code, d]));

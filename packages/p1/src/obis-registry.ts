@@ -57,7 +57,8 @@ const energy = (
   kind: "energy",
   unit,
   metric: counter(metricName, unit === "kWh" ? KWH_TO_J : 1000, help, labels),
-  homeAssistant: unit === "kWh" ? { device_class: "energy", state_class: "total_increasing" } : { state_class: "total_increasing" },
+  homeAssistant:
+    unit === "kWh" ? { device_class: "energy", state_class: "total_increasing" } : { state_class: "total_increasing" },
   wire: { int: 6, dec: 3 },
 });
 
@@ -190,8 +191,20 @@ export const OBIS_REGISTRY: readonly ObisDefinition[] = [
     homeAssistant: { device_class: "apparent_power", state_class: "measurement" },
     wire: { int: 3, dec: 1 },
   },
-  power("1-0:9.7.0", "apparent_power_import_kva", "Apparent power imported", "kVA", "smarty_apparent_power_imported_volt_amperes"),
-  power("1-0:10.7.0", "apparent_power_export_kva", "Apparent power exported", "kVA", "smarty_apparent_power_exported_volt_amperes"),
+  power(
+    "1-0:9.7.0",
+    "apparent_power_import_kva",
+    "Apparent power imported",
+    "kVA",
+    "smarty_apparent_power_imported_volt_amperes",
+  ),
+  power(
+    "1-0:10.7.0",
+    "apparent_power_export_kva",
+    "Apparent power exported",
+    "kVA",
+    "smarty_apparent_power_exported_volt_amperes",
+  ),
   {
     code: "1-1:31.4.0",
     key: "current_limit_a",
@@ -200,8 +213,24 @@ export const OBIS_REGISTRY: readonly ObisDefinition[] = [
     unit: "A",
     values: 2,
     metric: [
-      { ...gauge("smarty_current_limit_imported_amperes", 1, "Current limit on import (OBIS 1-1:31.4.0, first value, meter unit A)."), valueIndex: 0, absolute: true },
-      { ...gauge("smarty_current_limit_exported_amperes", 1, "Current limit on export (OBIS 1-1:31.4.0, second value, meter unit A)."), valueIndex: 1, absolute: true },
+      {
+        ...gauge(
+          "smarty_current_limit_imported_amperes",
+          1,
+          "Current limit on import (OBIS 1-1:31.4.0, first value, meter unit A).",
+        ),
+        valueIndex: 0,
+        absolute: true,
+      },
+      {
+        ...gauge(
+          "smarty_current_limit_exported_amperes",
+          1,
+          "Current limit on export (OBIS 1-1:31.4.0, second value, meter unit A).",
+        ),
+        valueIndex: 1,
+        absolute: true,
+      },
     ],
     homeAssistant: { device_class: "current", state_class: "measurement" },
     wire: { int: 3, dec: 0 },
@@ -229,10 +258,24 @@ export const OBIS_REGISTRY: readonly ObisDefinition[] = [
   ),
   { code: "1-0:99.97.0", key: "power_failure_log", description: "Power failure event log", kind: "log" },
   ...perPhase(32, "32.0", (phase, n, code) =>
-    eventCounter(code, `voltage_sags_l${n}`, `Number of voltage sags in phase L${n}`, counter("smarty_voltage_sags_total", 1, `Voltage sags per phase (OBIS 1-0:32.32.0, 52.32.0, 72.32.0).`, { phase })),
+    eventCounter(
+      code,
+      `voltage_sags_l${n}`,
+      `Number of voltage sags in phase L${n}`,
+      counter("smarty_voltage_sags_total", 1, `Voltage sags per phase (OBIS 1-0:32.32.0, 52.32.0, 72.32.0).`, {
+        phase,
+      }),
+    ),
   ),
   ...perPhase(32, "36.0", (phase, n, code) =>
-    eventCounter(code, `voltage_swells_l${n}`, `Number of voltage swells in phase L${n}`, counter("smarty_voltage_swells_total", 1, `Voltage swells per phase (OBIS 1-0:32.36.0, 52.36.0, 72.36.0).`, { phase })),
+    eventCounter(
+      code,
+      `voltage_swells_l${n}`,
+      `Number of voltage swells in phase L${n}`,
+      counter("smarty_voltage_swells_total", 1, `Voltage swells per phase (OBIS 1-0:32.36.0, 52.36.0, 72.36.0).`, {
+        phase,
+      }),
+    ),
   ),
   longMessage("0-0:96.13.0", "long_message", "Long message of the electricity meter"),
   longMessage("0-0:96.13.1", "short_message", "Short message (DSMR 4)"),
@@ -242,7 +285,12 @@ export const OBIS_REGISTRY: readonly ObisDefinition[] = [
     description: `Instantaneous voltage L${n}`,
     kind: "voltage" as const,
     unit: "V",
-    metric: gauge("smarty_voltage_volts", 1, "Instantaneous voltage per phase (OBIS 1-0:32.7.0, 52.7.0, 72.7.0, meter unit V).", { phase }),
+    metric: gauge(
+      "smarty_voltage_volts",
+      1,
+      "Instantaneous voltage per phase (OBIS 1-0:32.7.0, 52.7.0, 72.7.0, meter unit V).",
+      { phase },
+    ),
     homeAssistant: { device_class: "voltage", state_class: "measurement" as const },
     wire: { int: 3, dec: 1 },
   })),
@@ -251,20 +299,57 @@ export const OBIS_REGISTRY: readonly ObisDefinition[] = [
     description: `Instantaneous current L${n}`,
     kind: "current" as const,
     unit: "A",
-    metric: gauge("smarty_current_amperes", 1, "Instantaneous current per phase (OBIS 1-0:31.7.0, 51.7.0, 71.7.0, meter unit A).", { phase }),
+    metric: gauge(
+      "smarty_current_amperes",
+      1,
+      "Instantaneous current per phase (OBIS 1-0:31.7.0, 51.7.0, 71.7.0, meter unit A).",
+      { phase },
+    ),
     homeAssistant: { device_class: "current", state_class: "measurement" as const },
     wire: { int: 3, dec: 0 },
   })),
   ...perPhase(21, "7.0", (phase, n, code) =>
-    power(code, `power_import_l${n}_kw`, `Active power imported L${n}`, "kW", "smarty_phase_power_imported_watts", { phase }, "Active power imported per phase (OBIS 1-0:21.7.0, 41.7.0, 61.7.0, meter unit kW)."),
+    power(
+      code,
+      `power_import_l${n}_kw`,
+      `Active power imported L${n}`,
+      "kW",
+      "smarty_phase_power_imported_watts",
+      { phase },
+      "Active power imported per phase (OBIS 1-0:21.7.0, 41.7.0, 61.7.0, meter unit kW).",
+    ),
   ),
   ...perPhase(22, "7.0", (phase, n, code) =>
-    power(code, `power_export_l${n}_kw`, `Active power exported L${n}`, "kW", "smarty_phase_power_exported_watts", { phase }, "Active power exported per phase (OBIS 1-0:22.7.0, 42.7.0, 62.7.0, meter unit kW)."),
+    power(
+      code,
+      `power_export_l${n}_kw`,
+      `Active power exported L${n}`,
+      "kW",
+      "smarty_phase_power_exported_watts",
+      { phase },
+      "Active power exported per phase (OBIS 1-0:22.7.0, 42.7.0, 62.7.0, meter unit kW).",
+    ),
   ),
   ...perPhase(23, "7.0", (phase, n, code) =>
-    power(code, `reactive_power_import_l${n}_kvar`, `Reactive power imported L${n}`, "kvar", "smarty_phase_reactive_power_imported_volt_amperes_reactive", { phase }, "Reactive power imported per phase (OBIS 1-0:23.7.0, 43.7.0, 63.7.0, meter unit kvar)."),
+    power(
+      code,
+      `reactive_power_import_l${n}_kvar`,
+      `Reactive power imported L${n}`,
+      "kvar",
+      "smarty_phase_reactive_power_imported_volt_amperes_reactive",
+      { phase },
+      "Reactive power imported per phase (OBIS 1-0:23.7.0, 43.7.0, 63.7.0, meter unit kvar).",
+    ),
   ),
   ...perPhase(24, "7.0", (phase, n, code) =>
-    power(code, `reactive_power_export_l${n}_kvar`, `Reactive power exported L${n}`, "kvar", "smarty_phase_reactive_power_exported_volt_amperes_reactive", { phase }, "Reactive power exported per phase (OBIS 1-0:24.7.0, 44.7.0, 64.7.0, meter unit kvar)."),
+    power(
+      code,
+      `reactive_power_export_l${n}_kvar`,
+      `Reactive power exported L${n}`,
+      "kvar",
+      "smarty_phase_reactive_power_exported_volt_amperes_reactive",
+      { phase },
+      "Reactive power exported per phase (OBIS 1-0:24.7.0, 44.7.0, 64.7.0, meter unit kvar).",
+    ),
   ),
 ];

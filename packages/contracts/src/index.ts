@@ -1,0 +1,6 @@
+/**
+ * @smarty/contracts — the MQTT topic tree and its payload schemas; services depend on this, never on each other.
+ */
+export * from "./codec.js";
+export * from "./payloads.js";
+export * from "./topics.js";

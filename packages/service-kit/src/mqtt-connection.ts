@@ -1,0 +1,174 @@
+/**
+ * The service's MQTT connection: Last Will `offline` on `<base>/<service>/<instance>/status`, `online` on every
+ * (re)connect, `offline` before a clean stop (the zigbee2mqtt availability pattern). Subscriptions are routed by
+ * filter; a handler that throws or rejects is logged and counted, never crashes the process.
+ */
+import { EventEmitter } from "node:events";
+import { readFileSync } from "node:fs";
+import { type ServiceName, topics } from "@smarty/contracts";
+import mqtt, { type IClientOptions, type IClientPublishOptions, type MqttClient } from "mqtt";
+import type { MqttSettings } from "./config.js";
+import type { Logger } from "./logger.js";
+
+export type MessageHandler = (topic: string, payload: Buffer, retained: boolean) => void | Promise<void>;
+
+export interface MqttConnectionOptions {
+  readonly settings: MqttSettings;
+  readonly service: ServiceName;
+  readonly instance: string;
+  readonly logger: Logger;
+  /** Delay between reconnect attempts; default 2 s. */
+  readonly reconnectPeriodMs?: number;
+  readonly clientId?: string;
+}
+
+/** MQTT wildcard match (`+` one level, `#` the rest), MQTT 3.1.1 §4.7. */
+export function topicMatches(filter: string, topic: string): boolean {
+  const f = filter.split("/");
+  const t = topic.split("/");
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === "#") return true;
+    if (i >= t.length) return false;
+    if (f[i] !== "+" && f[i] !== t[i]) return false;
+  }
+  return f.length === t.length;
+}
+
+export class MqttConnection extends EventEmitter<{ connect: []; close: []; error: [Error] }> {
+  private client: MqttClient | undefined;
+  private readonly routes: { filter: string; handler: MessageHandler }[] = [];
+  private readonly statusTopic: string;
+  private readonly log: Logger;
+  /** Messages whose handler threw or rejected. */
+  handlerErrors = 0;
+
+  constructor(private readonly options: MqttConnectionOptions) {
+    super();
+    this.statusTopic = topics.status(options.settings.baseTopic, options.service, options.instance);
+    this.log = options.logger.child({ component: "mqtt" });
+  }
+
+  get connected(): boolean {
+    return this.client?.connected === true;
+  }
+
+  get baseTopic(): string {
+    return this.options.settings.baseTopic;
+  }
+
+  /** Connects in the background; resolves at once. The client keeps reconnecting while the broker is away. */
+  start(): Promise<void> {
+    const s = this.options.settings;
+    const opts: IClientOptions = {
+      protocolVersion: s.protocolVersion as 4 | 5,
+      reconnectPeriod: this.options.reconnectPeriodMs ?? 2000,
+      connectTimeout: 10_000,
+      clientId: this.options.clientId ?? `smarty-${this.options.service}-${this.options.instance}-${process.pid}`,
+      clean: true,
+      will: { topic: this.statusTopic, payload: Buffer.from("offline"), qos: 1, retain: true },
+      ...(s.username ? { username: s.username } : {}),
+      ...(s.password ? { password: s.password } : {}),
+      ...(s.caFile ? { ca: readFileSync(s.caFile) } : {}),
+    };
+    const client = mqtt.connect(s.url, opts);
+    this.client = client;
+    client.on("connect", () => {
+      this.log.info({ url: redactUrl(s.url) }, "mqtt connected");
+      client.publish(this.statusTopic, "online", { qos: 1, retain: true });
+      this.emit("connect");
+    });
+    client.on("close", () => this.emit("close"));
+    client.on("error", (err) => {
+      this.log.warn({ err: { message: err.message, code: (err as { code?: unknown }).code } }, "mqtt error");
+      this.emit("error", err);
+    });
+    client.on("message", (topic, payload, packet) => this.dispatch(topic, payload, packet.retain));
+    return Promise.resolve();
+  }
+
+  /** Resolves once connected, or rejects after `timeoutMs`. */
+  waitConnected(timeoutMs = 10_000): Promise<void> {
+    if (this.connected) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.off("connect", onConnect);
+        reject(new Error(`MQTT broker not reachable within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const onConnect = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.once("connect", onConnect);
+    });
+  }
+
+  /** Subscribes (QoS 1) and routes matching messages to `handler`. Resubscribed automatically on reconnect. */
+  async subscribe(filter: string, handler: MessageHandler): Promise<void> {
+    this.routes.push({ filter, handler });
+    await this.requireClient().subscribeAsync(filter, { qos: 1 });
+  }
+
+  async publish(topic: string, payload: string | Buffer, options: IClientPublishOptions = {}): Promise<void> {
+    await this.requireClient().publishAsync(topic, payload, { qos: 1, ...options });
+  }
+
+  /** Publishes `offline`, then disconnects. Safe to call when never connected. */
+  async stop(): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    this.client = undefined;
+    if (client.connected) {
+      try {
+        await withTimeout(client.publishAsync(this.statusTopic, "offline", { qos: 1, retain: true }), 2000);
+      } catch (err) {
+        this.log.warn({ err }, "could not publish offline status");
+      }
+      await withTimeout(client.endAsync(), 3000).catch(() => client.end(true));
+    } else {
+      client.end(true);
+    }
+  }
+
+  private dispatch(topic: string, payload: Buffer, retained: boolean): void {
+    for (const route of this.routes) {
+      if (!topicMatches(route.filter, topic)) continue;
+      try {
+        const r = route.handler(topic, payload, retained);
+        if (r instanceof Promise) r.catch((err: unknown) => this.handlerFailed(topic, err));
+      } catch (err) {
+        this.handlerFailed(topic, err);
+      }
+    }
+  }
+
+  private handlerFailed(topic: string, err: unknown): void {
+    this.handlerErrors++;
+    this.log.error({ err, topic }, "message handler failed");
+  }
+
+  private requireClient(): MqttClient {
+    if (!this.client) throw new Error("MQTT connection not started");
+    return this.client;
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(t);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}
+
+/** The broker URL without credentials, for logs. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, "//[redacted]@");
+}

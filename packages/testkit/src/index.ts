@@ -1,0 +1,5 @@
+/**
+ * @smarty/testkit — real daemons on loopback for integration tests (private, never shipped).
+ */
+export * from "./mosquitto.js";
+export * from "./process.js";
