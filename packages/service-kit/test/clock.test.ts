@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { ManualClock } from "../src/clock.js";
+import { formatDuration, parseDuration } from "../src/duration.js";
+
+describe("ManualClock", () => {
+  it("fires timeouts and intervals in time order as time advances", () => {
+    const clock = new ManualClock(0);
+    const fired: string[] = [];
+    clock.setTimeout(() => fired.push(`t@${clock.now()}`), 250);
+    const iv = clock.setInterval(() => fired.push(`i@${clock.now()}`), 100);
+    clock.advance(300);
+    expect(fired).toEqual(["i@100", "i@200", "t@250", "i@300"]);
+    clock.clearInterval(iv);
+    clock.advance(1000);
+    expect(fired).toHaveLength(4);
+    expect(clock.now()).toBe(1300);
+  });
+});
+
+describe("durations", () => {
+  it("parses the units of the configuration and bare seconds", () => {
+    expect(parseDuration("500ms")).toBe(500);
+    expect(parseDuration("10s")).toBe(10_000);
+    expect(parseDuration("5m")).toBe(300_000);
+    expect(parseDuration("1.5h")).toBe(5_400_000);
+    expect(parseDuration("30")).toBe(30_000);
+    expect(parseDuration("soon")).toBeUndefined();
+    expect(parseDuration("-1s")).toBeUndefined();
+  });
+
+  it("formats for humans", () => {
+    expect(formatDuration(90_000)).toBe("1m30s");
+    expect(formatDuration(86_400_000 + 3_600_000)).toBe("1d1h");
+    expect(formatDuration(250)).toBe("250ms");
+  });
+});
