@@ -9,6 +9,11 @@
 import type { MetricSpec, ObisDefinition, Phase } from "./obis-types.js";
 
 const KWH_TO_J = 3_600_000;
+/**
+ * kvarh → var·s (volt-ampere reactive seconds), the reactive counterpart of kWh → J: `promtool check metrics`
+ * rejects `hours` in a metric name and asks for the base unit seconds.
+ */
+const KVARH_TO_VARS = 3_600_000;
 const PHASES: readonly { phase: Phase; n: number }[] = [
   { phase: "l1", n: 1 },
   { phase: "l2", n: 2 },
@@ -56,7 +61,7 @@ const energy = (
   description,
   kind: "energy",
   unit,
-  metric: counter(metricName, unit === "kWh" ? KWH_TO_J : 1000, help, labels),
+  metric: counter(metricName, unit === "kWh" ? KWH_TO_J : KVARH_TO_VARS, help, labels),
   homeAssistant:
     unit === "kWh" ? { device_class: "energy", state_class: "total_increasing" } : { state_class: "total_increasing" },
   wire: { int: 6, dec: 3 },
@@ -128,14 +133,14 @@ export const OBIS_REGISTRY: readonly ObisDefinition[] = [
     "reactive_energy_import_kvarh",
     "Reactive energy imported (Q+)",
     "kvarh",
-    "smarty_reactive_energy_imported_volt_ampere_reactive_hours_total",
+    "smarty_reactive_energy_imported_volt_ampere_reactive_seconds_total",
   ),
   energy(
     "1-0:4.8.0",
     "reactive_energy_export_kvarh",
     "Reactive energy exported (Q-)",
     "kvarh",
-    "smarty_reactive_energy_exported_volt_ampere_reactive_hours_total",
+    "smarty_reactive_energy_exported_volt_ampere_reactive_seconds_total",
   ),
   ...[1, 2].flatMap((t) => [
     energy(
