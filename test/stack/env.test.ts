@@ -63,7 +63,7 @@ describe(".env.example", () => {
     for (const v of interpolatedVariables(composeText)) if (isFileVariant(v)) expect(text, v).toContain(v.slice(0, -5));
   });
 
-  it("shows each commented-out default as the one in force: compose's `${NAME:-default}`, else the service's", () => {
+  it("shows each commented-out default as the one in force: compose's own default, else the service's", () => {
     for (const e of example.filter((x) => x.commented && x.value !== "")) {
       const fromCompose = new RegExp(`\\$\\{${e.name}:-([^}]+)\\}`).exec(composeText)?.[1];
       if (fromCompose !== undefined) {
