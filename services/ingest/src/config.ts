@@ -1,0 +1,81 @@
+/**
+ * Environment of the ingest service (documented in docs/configuration.md, section "ingest"). Secrets (`SMARTY_KEY`,
+ * `SMARTY_KEYS`, `MQTT_PASSWORD`) may come from `<NAME>_FILE`; their values never appear in an error or a log line.
+ */
+import { commonEnv, envBool, envDuration, envInt, envPort, loadConfig } from "@smarty/service-kit";
+import { z } from "zod";
+import { KeyError, parseKeyList, parseP1Key } from "./keys.js";
+import { parseSourceUrl, SourceUrlError } from "./source-url.js";
+
+/** Default `/healthz` port of the ingest service. */
+export const DEFAULT_INGEST_HTTP_PORT = 8091;
+
+const source = z
+  .string()
+  .default("serial:///dev/ttyUSB0")
+  .transform((s, ctx) => {
+    try {
+      return parseSourceUrl(s);
+    } catch (err) {
+      ctx.addIssue({ code: "custom", message: err instanceof SourceUrlError ? err.message : "invalid source" });
+      return z.NEVER;
+    }
+  });
+
+const key = z
+  .string()
+  .optional()
+  .transform((s, ctx) => {
+    if (s === undefined) return undefined;
+    try {
+      return parseP1Key(s);
+    } catch (err) {
+      ctx.addIssue({ code: "custom", message: err instanceof KeyError ? err.message : "invalid key" });
+      return z.NEVER;
+    }
+  });
+
+const keyList = z
+  .string()
+  .default("")
+  .transform((s, ctx) => {
+    try {
+      return parseKeyList(s);
+    } catch (err) {
+      ctx.addIssue({ code: "custom", message: err instanceof KeyError ? err.message : "invalid key list" });
+      return z.NEVER;
+    }
+  });
+
+export const ingestEnv = z.object({
+  ...commonEnv,
+  SMARTY_SOURCE: source,
+  SMARTY_KEY: key,
+  SMARTY_KEYS: keyList,
+  /** Verify the GCM tag; `false` is an explicit, logged opt-out for meters reported to fail it. */
+  SMARTY_VERIFY_TAG: envBool(true),
+  SMARTY_STATE_REFRESH: envDuration("5m"),
+  SMARTY_HA_DISCOVERY: envBool(false),
+  SMARTY_HA_DISCOVERY_PREFIX: z
+    .string()
+    .default("homeassistant")
+    .refine((s) => /^[^#+\s]+$/.test(s) && !s.endsWith("/"), "must be a topic prefix without wildcards"),
+  /** Authentication key of the AAD; the same for every Smarty meter, so only for other operators. */
+  INGEST_AUTHENTICATION_KEY: key,
+  INGEST_HTTP_PORT: envPort(DEFAULT_INGEST_HTTP_PORT),
+  INGEST_QUEUE_LIMIT: envInt(8640, 1, 1_000_000),
+  INGEST_IDLE_TIMEOUT: envDuration("60s"),
+  INGEST_NO_FRAMES_TIMEOUT: envDuration("30s"),
+  INGEST_RECONNECT_MIN: envDuration("1s"),
+  INGEST_RECONNECT_MAX: envDuration("60s"),
+  INGEST_WRONG_KEY_AFTER: envInt(3, 1, 1000),
+  INGEST_HEALTH_INTERVAL: envDuration("30s"),
+  INGEST_SHUTDOWN_TIMEOUT: envDuration("5s"),
+});
+
+export type IngestConfig = z.infer<typeof ingestEnv>;
+
+/** Parses the environment; throws ConfigError listing every bad variable. */
+export function loadIngestConfig(env: Readonly<Record<string, string | undefined>> = process.env): IngestConfig {
+  return loadConfig(ingestEnv, env);
+}

@@ -1,0 +1,140 @@
+/**
+ * The bounded, in-order outbox between the pipeline and the broker. Items are sent in order with up to `window`
+ * in flight (QoS 1: an item is done when its PUBACKs came back); while the connection is down nothing new is sent
+ * and items wait, up to `limit` (default one day of 10 s readings). When full, the oldest waiting item is dropped,
+ * counted and logged: a live meter cannot be paused, and the newest readings matter most.
+ *
+ * Items already handed to the MQTT client when the connection drops are kept by the client and resent on
+ * reconnect (MQTT 3.1.1 §4.4), so the queue never resends them itself: that would duplicate them.
+ */
+import { EventEmitter } from "node:events";
+import { BurstLogger, type Clock, type Logger } from "@smarty/service-kit";
+
+export interface PublishQueueOptions<T> {
+  readonly limit: number;
+  /** Items in flight at once (default 64). */
+  readonly window?: number;
+  readonly send: (item: T) => Promise<void>;
+  /** Whether sending is possible now (the broker connection is up). */
+  readonly isOpen: () => boolean;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+interface InFlight<T> {
+  readonly item: T;
+  done: boolean;
+}
+
+export class PublishQueue<T> extends EventEmitter<{ drain: []; room: [] }> {
+  private readonly inflight: InFlight<T>[] = [];
+  private waiting: T[] = [];
+  private waitingHead = 0;
+  private full = false;
+  private readonly window: number;
+  private readonly burst: BurstLogger;
+  dropped = 0;
+  failed = 0;
+  published = 0;
+
+  constructor(private readonly options: PublishQueueOptions<T>) {
+    super();
+    this.window = options.window ?? 64;
+    this.burst = new BurstLogger(options.logger.child({ component: "queue" }), options.clock, 60_000);
+  }
+
+  /** Items waiting or in flight. */
+  get length(): number {
+    return this.waitingCount + this.inflight.length;
+  }
+
+  /** Past half of the limit: sources that can wait (files) should pause until `room`. */
+  get congested(): boolean {
+    return this.length >= Math.ceil(this.options.limit / 2);
+  }
+
+  private get waitingCount(): number {
+    return this.waiting.length - this.waitingHead;
+  }
+
+  enqueue(item: T): void {
+    if (this.length >= this.options.limit) {
+      if (this.waitingCount > 0) {
+        this.waitingHead++;
+        this.dropped++;
+        this.burst.warn(
+          "overflow",
+          { limit: this.options.limit, dropped_total: this.dropped },
+          "publish queue full: oldest reading dropped",
+        );
+      } else {
+        this.dropped++;
+        this.burst.warn("overflow", { limit: this.options.limit }, "publish queue full: reading dropped");
+        return;
+      }
+    }
+    this.waiting.push(item);
+    if (this.congested) this.full = true;
+    this.pump();
+  }
+
+  /** Sends what the window allows; call when the connection (re)opens. */
+  pump(): void {
+    while (this.inflight.length < this.window && this.waitingCount > 0 && this.options.isOpen()) {
+      const item = this.waiting[this.waitingHead]!;
+      this.waitingHead++;
+      const entry: InFlight<T> = { item, done: false };
+      this.inflight.push(entry);
+      this.options.send(item).then(
+        () => {
+          this.published++;
+          this.complete(entry);
+        },
+        (err: unknown) => {
+          this.failed++;
+          this.burst.warn("publish_failed", { err: { message: (err as Error)?.message } }, "publish failed");
+          this.complete(entry);
+        },
+      );
+    }
+    this.compact();
+  }
+
+  /** Resolves with the number of items still queued once drained or after `timeoutMs`. */
+  flush(timeoutMs: number): Promise<number> {
+    this.pump();
+    if (this.length === 0) return Promise.resolve(0);
+    return new Promise((resolve) => {
+      const done = () => {
+        this.options.clock.clearTimeout(timer);
+        this.off("drain", done);
+        resolve(this.length);
+      };
+      const timer = this.options.clock.setTimeout(done, timeoutMs);
+      this.on("drain", done);
+    });
+  }
+
+  /** Writes open burst summaries. */
+  flushLogs(): void {
+    this.burst.flush();
+  }
+
+  private complete(entry: InFlight<T>): void {
+    entry.done = true;
+    while (this.inflight.length > 0 && this.inflight[0]!.done) this.inflight.shift();
+    this.pump();
+    if (this.full && this.length <= Math.floor(this.options.limit / 4)) {
+      this.full = false;
+      this.emit("room");
+    }
+    if (this.length === 0) this.emit("drain");
+  }
+
+  private compact(): void {
+    if (this.waitingHead > 1024 && this.waitingHead * 2 > this.waiting.length) {
+      this.waiting = this.waiting.slice(this.waitingHead);
+      this.waitingHead = 0;
+    }
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * The meter's P1 port through a USB serial cable. Smarty meters send at 115200 baud 8N1 (Luxmetering P1 spec
+ * v1.1.3 §3.1, as DSMR 5.0.2 §4.1). When the cable is pulled the kernel removes the device and reads fail with EIO:
+ * serialport reports a disconnect and the port is reopened with back-off until the device comes back.
+ */
+import { SerialPort } from "serialport";
+import { ReconnectingSource, type ReconnectOptions } from "./byte-source.js";
+import type { SourceSpec } from "./source-url.js";
+
+export type SerialSpec = Extract<SourceSpec, { kind: "serial" }>;
+
+export class SerialSource extends ReconnectingSource {
+  readonly description: string;
+  private port: SerialPort | undefined;
+
+  constructor(
+    private readonly spec: SerialSpec,
+    options: ReconnectOptions,
+  ) {
+    super(options);
+    this.description = `serial://${spec.path}?baud=${spec.baudRate}`;
+  }
+
+  protected openOnce(): Promise<void> {
+    const port = new SerialPort({
+      path: this.spec.path,
+      baudRate: this.spec.baudRate,
+      dataBits: this.spec.dataBits,
+      parity: this.spec.parity,
+      stopBits: this.spec.stopBits,
+      autoOpen: false,
+    });
+    return new Promise((resolve, reject) => {
+      port.open((err) => {
+        if (err) {
+          reject(err);
+          return;
+        }
+        this.port = port;
+        port.on("data", (chunk: Buffer) => this.data(chunk));
+        port.on("close", (err: Error | null) => this.lost(err ? err.message : "port closed"));
+        port.on("error", (err: Error) => this.lost(err.message));
+        resolve();
+      });
+    });
+  }
+
+  protected closeOnce(): Promise<void> {
+    const port = this.port;
+    this.port = undefined;
+    if (!port) return Promise.resolve();
+    port.removeAllListeners("data");
+    port.removeAllListeners("close");
+    port.removeAllListeners("error");
+    // A late error from a port being torn down must not become an unhandled 'error' event.
+    port.on("error", () => undefined);
+    if (!port.isOpen) return Promise.resolve();
+    return new Promise((resolve) => port.close(() => resolve()));
+  }
+}

@@ -1,0 +1,62 @@
+import { writeFileSync } from "node:fs";
+import { ConfigError } from "@smarty/service-kit";
+import { tempDir } from "@smarty/testkit";
+import { describe, expect, it } from "vitest";
+import { DEFAULT_INGEST_HTTP_PORT, loadIngestConfig } from "../src/config.js";
+
+function problems(env: Record<string, string>): readonly string[] {
+  try {
+    loadIngestConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+describe("ingest config", () => {
+  it("has documented defaults", () => {
+    const c = loadIngestConfig({});
+    expect(c.SMARTY_SOURCE).toMatchObject({ kind: "serial", path: "/dev/ttyUSB0", baudRate: 115200 });
+    expect(c.SMARTY_KEY).toBeUndefined();
+    expect(c.SMARTY_VERIFY_TAG).toBe(true);
+    expect(c.SMARTY_STATE_REFRESH).toBe(300_000);
+    expect(c.SMARTY_HA_DISCOVERY).toBe(false);
+    expect(c.INGEST_HTTP_PORT).toBe(DEFAULT_INGEST_HTTP_PORT);
+    expect(c.INGEST_QUEUE_LIMIT).toBe(8640);
+    expect(c.INGEST_IDLE_TIMEOUT).toBe(60_000);
+    expect(c.INGEST_NO_FRAMES_TIMEOUT).toBe(30_000);
+  });
+
+  it("reads the key from SMARTY_KEY_FILE (Docker secret)", () => {
+    const dir = tempDir("ingest-config");
+    const file = `${dir.path}/key`;
+    writeFileSync(file, "000102030405060708090A0B0C0D0E0F\n");
+    expect(loadIngestConfig({ SMARTY_KEY_FILE: file }).SMARTY_KEY?.toString("hex")).toBe(
+      "000102030405060708090a0b0c0d0e0f",
+    );
+    dir.remove();
+  });
+
+  it("lists every bad variable at once, without echoing the key", () => {
+    const p = problems({
+      SMARTY_SOURCE: "usb0",
+      SMARTY_KEY: "thisIsMySecretKey",
+      SMARTY_KEYS: "zz:00",
+      SMARTY_VERIFY_TAG: "maybe",
+      SMARTY_STATE_REFRESH: "often",
+      INGEST_QUEUE_LIMIT: "0",
+    });
+    expect(p.map((x) => x.split(":")[0])).toEqual(
+      expect.arrayContaining([
+        "SMARTY_SOURCE",
+        "SMARTY_KEY",
+        "SMARTY_KEYS",
+        "SMARTY_VERIFY_TAG",
+        "SMARTY_STATE_REFRESH",
+        "INGEST_QUEUE_LIMIT",
+      ]),
+    );
+    expect(p.join("\n")).not.toContain("thisIsMySecretKey");
+  });
+});
