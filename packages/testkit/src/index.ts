@@ -3,3 +3,4 @@
  */
 export * from "./mosquitto.js";
 export * from "./process.js";
+export * from "./socat.js";
