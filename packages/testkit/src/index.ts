@@ -3,4 +3,5 @@
  */
 export * from "./mosquitto.js";
 export * from "./process.js";
+export * from "./prosody.js";
 export * from "./socat.js";
