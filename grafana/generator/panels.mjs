@@ -1,0 +1,204 @@
+/**
+ * Small builders for Grafana dashboard JSON (schemaVersion 39, Grafana 10/11). Every panel and target points at
+ * the provisioned datasource uid; panels are laid out left to right in rows of 24 grid units.
+ */
+
+export const DATASOURCE = { type: "prometheus", uid: "smarty-prometheus" };
+
+/** `{meter="$meter"}` plus extra matchers. */
+export const m = (extra = "") => `{meter="$meter"${extra ? `, ${extra}` : ""}}`;
+
+/** A PromQL target; `instant` for stats and tables, range otherwise. */
+export function q(expr, legendFormat = "", options = {}) {
+  return { expr, legendFormat, ...options };
+}
+
+const thresholdsOf = (steps) => ({
+  mode: "absolute",
+  steps: steps.map(([value, color]) => ({ color, value })),
+});
+
+const GREEN = [[null, "green"]];
+
+function base(type, title, targets, opts) {
+  const { unit, decimals, min, max, thresholds, mappings, description, timeFrom, timeShift, interval, options } = opts;
+  const panel = {
+    type,
+    title,
+    datasource: DATASOURCE,
+    ...(description ? { description } : {}),
+    fieldConfig: {
+      defaults: {
+        ...(unit ? { unit } : {}),
+        ...(decimals !== undefined ? { decimals } : {}),
+        ...(min !== undefined ? { min } : {}),
+        ...(max !== undefined ? { max } : {}),
+        ...(mappings ? { mappings } : {}),
+        thresholds: thresholdsOf(thresholds ?? GREEN),
+        ...(opts.custom ? { custom: opts.custom } : {}),
+      },
+      overrides: [],
+    },
+    options: options ?? {},
+    targets: targets.map((t, i) => ({
+      refId: String.fromCharCode(65 + i),
+      datasource: DATASOURCE,
+      editorMode: "code",
+      range: !t.instant,
+      instant: Boolean(t.instant),
+      ...(t.format ? { format: t.format } : {}),
+      expr: t.expr,
+      legendFormat: t.legendFormat || "__auto",
+    })),
+    ...(timeFrom ? { timeFrom } : {}),
+    ...(timeShift ? { timeShift } : {}),
+    ...(interval ? { interval } : {}),
+    w: opts.w ?? 6,
+    h: opts.h ?? 6,
+  };
+  return panel;
+}
+
+const statOptions = (textMode = "auto") => ({
+  reduceOptions: { calcs: ["lastNotNull"], fields: "", values: false },
+  colorMode: "value",
+  graphMode: "none",
+  justifyMode: "auto",
+  orientation: "auto",
+  textMode,
+});
+
+/** A single number (last value); queries are instant. */
+export function stat(title, targets, opts = {}) {
+  const instant = targets.map((t) => ({ ...t, instant: true }));
+  return base("stat", title, instant, { ...opts, options: { ...statOptions(opts.textMode), ...opts.options } });
+}
+
+export function gauge(title, targets, opts = {}) {
+  const instant = targets.map((t) => ({ ...t, instant: true }));
+  return base("gauge", title, instant, {
+    ...opts,
+    options: { reduceOptions: statOptions().reduceOptions, showThresholdLabels: false, showThresholdMarkers: true },
+  });
+}
+
+export function bargauge(title, targets, opts = {}) {
+  const instant = targets.map((t) => ({ ...t, instant: true }));
+  return base("bargauge", title, instant, {
+    ...opts,
+    options: {
+      reduceOptions: statOptions().reduceOptions,
+      orientation: opts.orientation ?? "horizontal",
+      displayMode: "gradient",
+      showUnfilled: true,
+    },
+  });
+}
+
+export function timeseries(title, targets, opts = {}) {
+  const bars = opts.bars === true;
+  return base("timeseries", title, targets, {
+    ...opts,
+    custom: {
+      drawStyle: bars ? "bars" : "line",
+      lineWidth: 1,
+      fillOpacity: bars ? 80 : 10,
+      showPoints: "never",
+      spanNulls: false,
+      ...(opts.stack ? { stacking: { mode: "normal", group: "A" } } : {}),
+    },
+    options: { legend: { displayMode: "list", placement: "bottom", showLegend: true }, tooltip: { mode: "multi" } },
+  });
+}
+
+export function table(title, targets, opts = {}) {
+  const instant = targets.map((t) => ({ ...t, instant: true, format: "table" }));
+  return base("table", title, instant, { ...opts, options: { showHeader: true, cellHeight: "sm" } });
+}
+
+/** Value mappings for small integer states. */
+export function stateMappings(names) {
+  const options = {};
+  for (const [value, [text, color]] of Object.entries(names)) options[value] = { text, color, index: Number(value) };
+  return [{ type: "value", options }];
+}
+
+export const meterVariable = (hide = 0) => ({
+  type: "query",
+  name: "meter",
+  label: "Meter",
+  datasource: DATASOURCE,
+  definition: "label_values(smarty_meter_info, meter)",
+  query: { query: "label_values(smarty_meter_info, meter)", refId: "meter" },
+  refresh: 2,
+  sort: 1,
+  multi: false,
+  includeAll: false,
+  hide,
+  current: {},
+  options: [],
+});
+
+/** A number typed by the user, e.g. a tariff in €/kWh. */
+export const textVariable = (name, label, value, hide = 0) => ({
+  type: "textbox",
+  name,
+  label,
+  query: value,
+  current: { text: value, value },
+  options: [{ selected: true, text: value, value }],
+  hide,
+});
+
+/** Assigns ids and grid positions: panels flow left to right, a new row starts when 24 units are used. */
+function layout(panels) {
+  let x = 0;
+  let y = 0;
+  let rowHeight = 0;
+  return panels.map((p, i) => {
+    const { w, h, ...rest } = p;
+    if (x + w > 24) {
+      x = 0;
+      y += rowHeight;
+      rowHeight = 0;
+    }
+    const out = { id: i + 1, gridPos: { h, w, x, y }, ...rest };
+    x += w;
+    rowHeight = Math.max(rowHeight, h);
+    return out;
+  });
+}
+
+export function dashboard({ uid, title, description, panels, variables, time = "now-6h", refresh = "10s", kiosk }) {
+  return {
+    uid,
+    title,
+    description,
+    tags: ["smarty"],
+    timezone: "browser",
+    editable: false,
+    graphTooltip: 1,
+    schemaVersion: 39,
+    version: 1,
+    refresh,
+    time: { from: time, to: "now" },
+    timepicker: kiosk ? { hidden: true } : {},
+    fiscalYearStartMonth: 0,
+    liveNow: false,
+    annotations: { list: [] },
+    links: kiosk
+      ? []
+      : [
+          {
+            type: "dashboards",
+            tags: ["smarty"],
+            asDropdown: false,
+            includeVars: true,
+            keepTime: true,
+            title: "Smarty",
+          },
+        ],
+    templating: { list: variables },
+    panels: layout(panels),
+  };
+}

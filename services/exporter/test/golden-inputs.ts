@@ -1,0 +1,52 @@
+/**
+ * Inputs of the golden /metrics test and of `npm run fixtures:update`: the shared telegram vectors (copied from
+ * packages/p1/test/fixtures/vectors) parsed with packages/p1, and a hand-written ingest health message.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { decodeFrame, parseTelegram, type Reading } from "@smarty/p1";
+
+export const FIXTURES = fileURLToPath(new URL("./fixtures/", import.meta.url));
+export const VECTORS = join(FIXTURES, "vectors");
+export const EXPECTED_METRICS = join(FIXTURES, "expected-metrics.txt");
+
+/** Plaintext telegrams; `lux_spec_v113_example` is fed encrypted instead (same telegram, with a system title). */
+const PLAINTEXT = [
+  "meterlogger_lux_2026",
+  "dsmrreader_lux_test_2019",
+  "openhab_smarty_with_units",
+  "dsmrparser_v5_two_mbus",
+];
+const ENCRYPTED = ["synthetic_lux_spec_v113_spec_aad", "esphomelibs_encrypted_packet"];
+
+/** One reading per vector, each from a different meter. */
+export function goldenReadings(): Reading[] {
+  const names = new Set(readdirSync(VECTORS));
+  const readings: Reading[] = [];
+  for (const name of PLAINTEXT) {
+    if (!names.has(`${name}.txt`)) throw new Error(`missing vector ${name}.txt`);
+    readings.push(parseTelegram(readFileSync(join(VECTORS, `${name}.txt`))));
+  }
+  for (const name of ENCRYPTED) {
+    const meta = JSON.parse(readFileSync(join(VECTORS, `${name}.json`), "utf8")) as { encryption_key_hex: string };
+    const bytes = Buffer.from(readFileSync(join(VECTORS, `${name}.hex`), "utf8").trim(), "hex");
+    readings.push(
+      decodeFrame({ kind: "encrypted", bytes }, { key: Buffer.from(meta.encryption_key_hex, "hex") }).reading,
+    );
+  }
+  return readings;
+}
+
+export function goldenHealth(): string {
+  return readFileSync(join(FIXTURES, "ingest-health.json"), "utf8");
+}
+
+/** Removes prom-client's process_/nodejs_ families, which depend on the running process. */
+export function withoutProcessMetrics(exposition: string): string {
+  const kept = exposition
+    .split("\n\n")
+    .filter((block) => !/^# HELP (process|nodejs)_/.test(block.trimStart()))
+    .join("\n\n");
+  return kept.endsWith("\n") ? kept : `${kept}\n`;
+}
