@@ -39,9 +39,14 @@ function registryRowLabels(f: RegistryFamily): Record<string, string> {
   return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, [...v].map(code).join(", ")]));
 }
 
+/** A Markdown table with padded columns, as Biome formats it (so `biome check` accepts the generated file). */
 function table(header: string[], rows: string[][]): string {
-  const line = (cells: string[]) => `| ${cells.map(cell).join(" | ")} |`;
-  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
+  const all = [header, ...rows].map((r) => r.map(cell));
+  const widths = header.map((_, i) => Math.max(3, ...all.map((r) => [...(r[i] ?? "")].length)));
+  const pad = (s: string, i: number) => s + " ".repeat((widths[i] ?? 0) - [...s].length);
+  const line = (cells: string[]) => `| ${cells.map(pad).join(" | ")} |`;
+  const rule = `| ${widths.map((w) => "-".repeat(w)).join(" | ")} |`;
+  return [line(all[0] ?? []), rule, ...all.slice(1).map(line)].join("\n");
 }
 
 function simpleTable(families: readonly FamilySpec[], extra: Record<string, Record<string, string>> = {}): string {
