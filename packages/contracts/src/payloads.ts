@@ -115,6 +115,9 @@ export const periodStatisticsSchema = z.object({
   mbus: z.array(z.object({ channel: z.number().int(), medium: z.string(), consumption: z.number(), unit: z.string() })),
   cost: costSchema.nullable(),
   readings: z.number().int().nonnegative(),
+  /** Meter times of the first and last reading seen in the period (coverage; added by the notifier). */
+  first_reading_at: isoTime.nullable().optional(),
+  last_reading_at: isoTime.nullable().optional(),
 });
 export type PeriodStatistics = z.infer<typeof periodStatisticsSchema>;
 

@@ -1,0 +1,144 @@
+/**
+ * Delivers the outbox through the configured channels (email, XMPP). A channel that fails with a
+ * TemporaryDeliveryError (server down) is paused with exponential back-off as a whole, so a queue of messages does
+ * not burn one attempt per poll; any other error is permanent: the message goes to the dead list and `onFailed`
+ * decides what to tell the household. Time comes from the injected clock.
+ */
+import {
+  type BurstLogger,
+  type Clock,
+  type Component,
+  formatDuration,
+  type Logger,
+  type TimerHandle,
+} from "@smarty/service-kit";
+import { type ChannelName, type DeliveryChannel, type OutboxMessage, TemporaryDeliveryError } from "../ports.js";
+import type { RedisOutbox } from "./redis-outbox.js";
+
+export interface OutboxWorkerOptions {
+  readonly outbox: RedisOutbox;
+  readonly channels: readonly DeliveryChannel[];
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly burst: BurstLogger;
+  /** First retry delay after a temporary failure; doubles up to `retryMaxMs`. */
+  readonly retryMinMs: number;
+  readonly retryMaxMs: number;
+  /** Messages older than this are given up on. */
+  readonly maxAgeMs: number;
+  readonly pollMs?: number;
+  readonly onDelivered?: (message: OutboxMessage) => void | Promise<void>;
+  readonly onFailed?: (message: OutboxMessage, error: Error) => void | Promise<void>;
+}
+
+interface ChannelBackoff {
+  failures: number;
+  retryAt: number;
+}
+
+export class OutboxWorker implements Component {
+  readonly name = "outbox";
+  private timer: TimerHandle | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = true;
+  private readonly backoff = new Map<ChannelName, ChannelBackoff>();
+  /** Messages accepted by their server since start. */
+  delivered = 0;
+
+  constructor(private readonly o: OutboxWorkerOptions) {}
+
+  start(): void {
+    this.stopped = false;
+    this.o.outbox.onEnqueued = () => this.kick();
+    this.timer = this.o.clock.setInterval(() => this.kick(), this.o.pollMs ?? 1000);
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.o.outbox.onEnqueued = undefined;
+    if (this.timer) this.o.clock.clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** Runs a delivery pass now (or right after the one in progress). */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.loop().finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  /** Resolves when no pass is running (tests). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async loop(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        await this.pass();
+      } catch (err) {
+        this.o.burst.warn("outbox_pass", { err }, "outbox pass failed");
+      }
+    } while (this.again && !this.stopped);
+  }
+
+  private async pass(): Promise<void> {
+    const now = this.o.clock.now();
+    for (const message of await this.o.outbox.due(now)) {
+      if (this.stopped) return;
+      if (now - Date.parse(message.created_at) > this.o.maxAgeMs) {
+        await this.giveUp(message, new Error(`not delivered within ${formatDuration(this.o.maxAgeMs)}`));
+        continue;
+      }
+      const channel = this.o.channels.find((c) => c.channel === message.channel);
+      const paused = this.backoff.get(message.channel);
+      if (!channel?.available || (paused && paused.retryAt > now)) continue;
+      try {
+        await channel.deliver(message);
+        await this.o.outbox.complete(message.id);
+        this.backoff.delete(message.channel);
+        this.delivered++;
+        this.o.log.info(
+          { id: message.id, channel: message.channel, attempts: message.attempts + 1 },
+          "message delivered",
+        );
+        await this.o.onDelivered?.(message);
+      } catch (err) {
+        const error = err instanceof Error ? err : new Error(String(err));
+        if (error instanceof TemporaryDeliveryError) await this.pause(message, error, now);
+        else await this.giveUp(message, error);
+      }
+    }
+  }
+
+  private async pause(message: OutboxMessage, error: Error, now: number): Promise<void> {
+    const b = this.backoff.get(message.channel) ?? { failures: 0, retryAt: now };
+    b.failures++;
+    const delay = Math.min(this.o.retryMaxMs, this.o.retryMinMs * 2 ** (b.failures - 1));
+    b.retryAt = now + delay;
+    this.backoff.set(message.channel, b);
+    await this.o.outbox.retry(message, b.retryAt);
+    this.o.burst.warn(
+      `outbox_retry_${message.channel}`,
+      { channel: message.channel, err: { message: error.message }, retry_in_ms: delay },
+      "delivery failed, will retry",
+    );
+  }
+
+  private async giveUp(message: OutboxMessage, error: Error): Promise<void> {
+    await this.o.outbox.fail(message, error.message);
+    this.o.log.error(
+      { id: message.id, channel: message.channel, kind: message.payload.kind, err: { message: error.message } },
+      "message not delivered",
+    );
+    await this.o.onFailed?.(message, error);
+  }
+}

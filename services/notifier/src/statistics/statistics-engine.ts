@@ -1,0 +1,130 @@
+/**
+ * Statistics per meter: folds readings into the Redis-backed state (meter-state.ts), keeps closed periods in the
+ * history and answers the current statistics (current and previous day, week and month). Readings of one meter
+ * are processed strictly one after another, so concurrent MQTT deliveries cannot interleave state updates.
+ */
+import type { PeriodKind, PeriodStatistics, Statistics } from "@smarty/contracts";
+import type { Reading } from "@smarty/p1";
+import { isoLocal, previousPeriodStart } from "../calendar.js";
+import type { Tariff } from "../config-file.js";
+import { finalizePeriod } from "./finalize.js";
+import { type MeterState, newMeterState, PERIOD_KINDS, type QuarterProgress, step } from "./meter-state.js";
+import { type Sample, sampleFromReading } from "./registers.js";
+import type { StatisticsStore } from "./statistics-store.js";
+
+export interface StatisticsOptions {
+  readonly tariff?: Tariff | undefined;
+  readonly maxGapMs: number;
+  readonly minPhaseVoltageV: number;
+}
+
+export interface ProcessResult {
+  readonly accepted: boolean;
+  readonly sample: Sample;
+  /** Periods that this reading closed, finalized. */
+  readonly closed: readonly PeriodStatistics[];
+}
+
+export class StatisticsEngine {
+  private readonly states = new Map<string, MeterState>();
+  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly previous = new Map<string, PeriodStatistics | null>();
+
+  constructor(
+    readonly store: StatisticsStore,
+    private readonly options: StatisticsOptions,
+  ) {}
+
+  get tariff(): Tariff | undefined {
+    return this.options.tariff;
+  }
+
+  /** Folds a reading into its meter's statistics. */
+  process(meterId: string, reading: Reading, receivedAt: number): Promise<ProcessResult> {
+    return this.serial(meterId, async () => {
+      const state = await this.state(meterId);
+      const sample = sampleFromReading(reading, receivedAt, this.options.minPhaseVoltageV);
+      const r = step(state, sample, {
+        maxGapMs: this.options.maxGapMs,
+        classKw: this.options.tariff?.power_class?.kw,
+      });
+      if (!r.accepted) return { accepted: false, sample, closed: [] };
+      const closed = r.closedPeriods.map((acc) => finalizePeriod(acc, this.options.tariff, true));
+      await this.store.save(state, closed, r.closedQuarters);
+      for (const p of closed) this.previous.set(`${meterId}/${p.period}/${Date.parse(p.start)}`, p);
+      return { accepted: true, sample, closed };
+    });
+  }
+
+  /** Current and previous periods of a meter as published; undefined before its first reading. */
+  async statistics(meterId: string, now: number): Promise<Statistics | undefined> {
+    const state = await this.state(meterId);
+    const day = state.periods.day;
+    const week = state.periods.week;
+    const month = state.periods.month;
+    if (!day || !week || !month) return undefined;
+    const t = this.options.tariff;
+    return {
+      meter_id: meterId,
+      updated_at: isoLocal(now),
+      current: {
+        day: finalizePeriod(day, t, false),
+        week: finalizePeriod(week, t, false),
+        month: finalizePeriod(month, t, false),
+      },
+      previous: {
+        day: await this.previousOf(meterId, "day", day.start),
+        week: await this.previousOf(meterId, "week", week.start),
+        month: await this.previousOf(meterId, "month", month.start),
+      },
+    };
+  }
+
+  /** The period of `kind` starting at `start`: closed (from the history) or still running. */
+  async period(meterId: string, kind: PeriodKind, start: number): Promise<PeriodStatistics | undefined> {
+    const acc = (await this.state(meterId)).periods[kind];
+    if (acc && acc.start === start) return finalizePeriod(acc, this.options.tariff, false);
+    return this.store.history(meterId, kind, start);
+  }
+
+  /** The quarter hour in progress, for the 15-minute alert rules. */
+  quarterProgress(meterId: string): QuarterProgress | undefined {
+    return this.states.get(meterId)?.quarter ?? undefined;
+  }
+
+  /** Meters with statistics in Redis (also those not seen since the start). */
+  meters(): Promise<string[]> {
+    return this.store.meters();
+  }
+
+  private async previousOf(meterId: string, kind: PeriodKind, currentStart: number): Promise<PeriodStatistics | null> {
+    const start = previousPeriodStart(kind, currentStart);
+    const key = `${meterId}/${kind}/${start}`;
+    const cached = this.previous.get(key);
+    if (cached) return cached;
+    const p = (await this.store.history(meterId, kind, start)) ?? null;
+    if (p) this.previous.set(key, p);
+    return p;
+  }
+
+  private async state(meterId: string): Promise<MeterState> {
+    let s = this.states.get(meterId);
+    if (!s) {
+      s = (await this.store.loadState(meterId)) ?? newMeterState(meterId);
+      this.states.set(meterId, s);
+    }
+    return s;
+  }
+
+  private serial<T>(meterId: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.queues.get(meterId) ?? Promise.resolve();
+    const next = prev.then(fn, fn);
+    this.queues.set(
+      meterId,
+      next.catch(() => undefined),
+    );
+    return next;
+  }
+}
+
+export { PERIOD_KINDS };
