@@ -23,6 +23,8 @@ export interface ByteSource extends Component, EventEmitter<ByteSourceEvents> {
   readonly isOpen: boolean;
   /** Times the source was reopened after being lost. */
   readonly reconnects: number;
+  /** A reopen is waiting for its back-off delay. */
+  readonly retrying: boolean;
   /** Flow control for sources that can wait (files); live sources ignore it. */
   pause?(): void;
   resume?(): void;

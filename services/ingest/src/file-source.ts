@@ -30,6 +30,7 @@ export class FileSource extends EventEmitter<ByteSourceEvents> implements ByteSo
   readonly name = "source";
   readonly description: string;
   readonly reconnects = 0;
+  readonly retrying = false;
   private stream: Readable | undefined;
   private open = false;
   private ended = false;

@@ -8,7 +8,7 @@
  */
 import { encodePayload, homeAssistantDiscovery, stateValues, topics } from "@smarty/contracts";
 import type { Reading } from "@smarty/p1";
-import type { Clock, Component, Logger } from "@smarty/service-kit";
+import { BurstLogger, type Clock, type Component, type Logger } from "@smarty/service-kit";
 import { PublishQueue } from "./publish-queue.js";
 
 /** What the publisher needs from the broker connection (MqttConnection from service-kit fits). */
@@ -55,6 +55,9 @@ export class ReadingPublisher implements Component {
   /** Meter id → keys announced to Home Assistant on this connection. */
   private readonly announced = new Map<string, Set<string>>();
   private readonly log: Logger;
+  private readonly burst: BurstLogger;
+  /** Messages the broker refused (ACL) or that failed; the reading itself still counts as sent. */
+  failedMessages = 0;
   private readonly onConnect = () => {
     this.announced.clear();
     this.queue.pump();
@@ -62,6 +65,7 @@ export class ReadingPublisher implements Component {
 
   constructor(private readonly options: ReadingPublisherOptions) {
     this.log = options.logger.child({ component: "publisher" });
+    this.burst = new BurstLogger(this.log, options.clock, 60_000);
     this.queue = new PublishQueue<QueuedReading>({
       limit: options.queueLimit,
       ...(options.window !== undefined ? { window: options.window } : {}),
@@ -82,6 +86,7 @@ export class ReadingPublisher implements Component {
     const remaining = await this.queue.flush(this.options.shutdownTimeoutMs);
     this.options.mqtt.off("connect", this.onConnect);
     this.queue.flushLogs();
+    this.burst.flush();
     if (remaining > 0) {
       this.log.warn(
         { queue_length: remaining, timeout_ms: this.options.shutdownTimeoutMs },
@@ -109,7 +114,20 @@ export class ReadingPublisher implements Component {
     } else {
       out.push([topics.reading(o.baseTopic, item.meterId), item.json]);
     }
-    await Promise.all(out.map(([topic, payload]) => o.mqtt.publish(topic, payload, { qos: 1, retain: true })));
+    const results = await Promise.allSettled(
+      out.map(([topic, payload]) => o.mqtt.publish(topic, payload, { qos: 1, retain: true })),
+    );
+    // One refused message (an ACL without the discovery prefix, MQTT 5 reason 135) must not hold back the others.
+    results.forEach((r, i) => {
+      if (r.status === "fulfilled") return;
+      this.failedMessages++;
+      const topic = out[i]![0];
+      this.burst.warn(
+        `refused_${topic.split("/")[0]}`,
+        { topic, err: { message: (r.reason as Error)?.message } },
+        "message refused by the broker",
+      );
+    });
   }
 
   private changedStates(meterId: string, values: ReturnType<typeof stateValues>, out: [string, string][]): void {

@@ -176,6 +176,9 @@ export function mqttComponent(
   options: MqttConnectionOptions,
 ): MqttSink & Component & { readonly connection: MqttConnection } {
   const connection = new MqttConnection(options);
+  // MqttConnection logs broker errors and re-emits them; an EventEmitter "error" without a listener would throw
+  // and end the process while the broker is merely down.
+  connection.on("error", () => undefined);
   return {
     name: "mqtt",
     connection,
