@@ -16,6 +16,9 @@ const IMAGES: Record<string, string> = {
 };
 const workspaces = listWorkspaces();
 const read = (file: string) => readFileSync(repoPath(file), "utf8");
+/** One pinned base for every image; the checks below hold each Dockerfile to it. */
+const NODE_VERSION = /^ARG NODE_VERSION=(24\.\d+\.\d+)$/m.exec(read("services/ingest/Dockerfile"))?.[1];
+const NODE_VERSION_ARMV7 = /^ARG NODE_VERSION_ARMV7=(22\.\d+\.\d+)$/m.exec(read("services/ingest/Dockerfile"))?.[1];
 
 /** Instructions with continuation lines joined. */
 function instructions(text: string): string[] {
@@ -39,11 +42,20 @@ describe.each(Object.entries(IMAGES))("the image of %s", (dir, file) => {
     expect(validate(text).map((d) => `${d.range.start.line + 1}: ${d.message}`)).toEqual([]);
   });
 
-  it("is multi-stage from the pinned Node 24 LTS slim base", () => {
+  it("is multi-stage from the pinned Node 24 LTS slim base (Node 22 LTS on armv7)", () => {
     const froms = instructions(text).filter((l) => l.startsWith("FROM "));
-    expect(froms.length).toBeGreaterThanOrEqual(3);
-    expect(text).toMatch(/^ARG NODE_VERSION=24\.\d+\.\d+$/m);
-    for (const f of froms) expect(f).toMatch(/^FROM (node:\$\{NODE_VERSION\}-bookworm-slim|manifests)( AS \w[\w-]*)?$/);
+    const bases = [
+      /^FROM node:\$\{NODE_VERSION\}-bookworm-slim AS node-amd64$/,
+      /^FROM node:\$\{NODE_VERSION\}-bookworm-slim AS node-arm64$/,
+      /^FROM node:\$\{NODE_VERSION_ARMV7\}-bookworm-slim AS node-armv7$/,
+      /^FROM node-\$\{TARGETARCH\}\$\{TARGETVARIANT\} AS node$/,
+    ];
+    for (const [i, re] of bases.entries()) expect(froms[i]).toMatch(re);
+    for (const f of froms.slice(4)) expect(f).toMatch(/^FROM (node|manifests)( AS [\w-]+)?$/);
+    expect(froms.at(-1)).toBe("FROM node");
+    expect(NODE_VERSION && NODE_VERSION_ARMV7, "pinned versions in services/ingest/Dockerfile").toBeTruthy();
+    expect(text).toContain(`ARG NODE_VERSION=${NODE_VERSION}`);
+    expect(text).toContain(`ARG NODE_VERSION_ARMV7=${NODE_VERSION_ARMV7}`);
   });
 
   it("copies every workspace manifest so npm ci sees the whole lock file", () => {
