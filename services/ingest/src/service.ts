@@ -9,8 +9,6 @@ import {
   type Component,
   HttpServerComponent,
   type Logger,
-  MqttConnection,
-  type MqttConnectionOptions,
   mqttSettings,
   redactUrl,
   startAll,
@@ -22,6 +20,7 @@ import type { IngestConfig } from "./config.js";
 import { createSource } from "./create-source.js";
 import { HealthReporter, healthzHandler } from "./health.js";
 import { IngestMonitor } from "./ingest-monitor.js";
+import { mqttComponent } from "./mqtt-component.js";
 import { Pipeline } from "./pipeline.js";
 import { type MqttSink, ReadingPublisher } from "./reading-publisher.js";
 
@@ -83,13 +82,16 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
     });
   const mqtt =
     deps.mqtt ??
-    mqttComponent({
-      settings: mqttSettings(config),
-      service: "ingest",
-      instance,
-      logger,
-      ...(deps.mqttReconnectPeriodMs !== undefined ? { reconnectPeriodMs: deps.mqttReconnectPeriodMs } : {}),
-    });
+    mqttComponent(
+      {
+        settings: mqttSettings(config),
+        service: "ingest",
+        instance,
+        logger,
+        ...(deps.mqttReconnectPeriodMs !== undefined ? { reconnectPeriodMs: deps.mqttReconnectPeriodMs } : {}),
+      },
+      clock,
+    );
   const monitor = new IngestMonitor({
     clock,
     logger,
@@ -168,28 +170,6 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
     snapshot,
     start: () => startAll(components, logger),
     stop: () => stopAll(components, logger),
-  };
-}
-
-/** MqttConnection as a named lifecycle component. */
-export function mqttComponent(
-  options: MqttConnectionOptions,
-): MqttSink & Component & { readonly connection: MqttConnection } {
-  const connection = new MqttConnection(options);
-  // MqttConnection logs broker errors and re-emits them; an EventEmitter "error" without a listener would throw
-  // and end the process while the broker is merely down.
-  connection.on("error", () => undefined);
-  return {
-    name: "mqtt",
-    connection,
-    get connected() {
-      return connection.connected;
-    },
-    publish: (topic, payload, opts) => connection.publish(topic, payload, opts),
-    on: (event, listener) => connection.on(event, listener),
-    off: (event, listener) => connection.off(event, listener),
-    start: () => connection.start(),
-    stop: () => connection.stop(),
   };
 }
 
