@@ -50,8 +50,11 @@ export const system = dashboard({
     ),
     stat(
       "Prometheus storage",
-      [q("sum(prometheus_tsdb_storage_blocks_bytes) + sum(prometheus_tsdb_wal_storage_size_bytes)", "used")],
-      { unit: "bytes", w: 6, h: 5 },
+      [
+        q("sum(prometheus_tsdb_storage_blocks_bytes)", "used by blocks"),
+        q("max(prometheus_tsdb_retention_limit_bytes)", "size limit"),
+      ],
+      { unit: "bytes", w: 6, h: 5, description: "The last ~2 hours live in memory and the WAL, not in blocks yet." },
     ),
     stat("History kept", [q("time() - min(prometheus_tsdb_lowest_timestamp_seconds)")], {
       unit: "dtdurations",
