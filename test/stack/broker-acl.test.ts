@@ -8,7 +8,7 @@ import { promisify } from "node:util";
 import { topics } from "@smarty/contracts";
 import mqtt, { type MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readCompose } from "./helpers/repo.js";
+import { ROOT, readCompose, readRepoFile } from "./helpers/repo.js";
 import { type StackBroker, startStackBroker } from "./helpers/stack-broker.js";
 
 const run = promisify(execFile);
@@ -145,5 +145,30 @@ describe("the generated broker users and ACL", () => {
       .replace("-p 1883", `-p ${broker.port}`);
     const r = await run("sh", ["-c", command], { timeout: 15_000 });
     expect(r.stderr).toBe("");
+  });
+
+  it("answers the notifier image's healthcheck from the notifier's retained status", async () => {
+    const line = readRepoFile("services", "notifier", "Dockerfile")
+      .replace(/\\\n\s*/g, "")
+      .split("\n")
+      .find((l) => l.startsWith("HEALTHCHECK")) as string;
+    const [node, ...args] = JSON.parse(line.slice(line.indexOf("CMD ") + 4)) as string[];
+    expect(node).toBe("node");
+    const env = {
+      PATH: process.env.PATH ?? "",
+      MQTT_URL: broker.url,
+      MQTT_USERNAME: "notifier",
+      MQTT_PASSWORD: broker.passwords.notifier as string,
+    };
+    const check = () =>
+      run(process.execPath, args, { cwd: ROOT, env, timeout: 15_000 }).then(
+        () => 0,
+        (err: { code?: number }) => err.code ?? -1,
+      );
+    const notifier = await connect("notifier");
+    expect(await publish(notifier, NOTIFIER_STATUS, "online")).toBe(0);
+    expect(await check()).toBe(0);
+    expect(await publish(notifier, NOTIFIER_STATUS, "offline")).toBe(0);
+    expect(await check()).toBe(1);
   });
 });

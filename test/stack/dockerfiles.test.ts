@@ -96,7 +96,7 @@ describe.each(Object.entries(IMAGES))("the image of %s", (dir, file) => {
   });
 });
 
-describe.each(SERVICES)("the %s image's healthcheck", (service) => {
+describe.each(SERVICES.filter((s) => s !== "notifier"))("the %s image's healthcheck", (service) => {
   it("probes /healthz on the port variable and default of the service's config", async () => {
     const text = readRepoFile("services", service, "Dockerfile");
     const m = /^HEALTHCHECK .*CMD \["node", "-e", ".*process\.env\.(\w+)\|\|(\d+)\)\+'\/healthz'/m.exec(
@@ -107,6 +107,17 @@ describe.each(SERVICES)("the %s image's healthcheck", (service) => {
     const env = await loadServiceEnv(service);
     expect(defaultOf(env, variable as string).value).toBe(Number(port));
     expect(text).toMatch(new RegExp(`^EXPOSE ${port}$`, "m"));
+  });
+});
+
+describe("the notifier image's healthcheck", () => {
+  it("reads the notifier's own retained status topic with its broker settings (it serves no HTTP)", () => {
+    const hc = instructions(readRepoFile("services", "notifier", "Dockerfile")).find((l) =>
+      l.startsWith("HEALTHCHECK"),
+    );
+    expect(hc).toContain("require('mqtt').connect(e.MQTT_URL");
+    expect(hc).toContain("'/notifier/'+(e.SMARTY_INSTANCE||'main')+'/status'");
+    expect(hc).toContain("String(p)==='online'?0:1");
   });
 });
 
