@@ -20,7 +20,15 @@ export interface OutboxMessage {
 }
 
 export type OutboxPayload =
-  | { readonly kind: "report"; readonly period: PeriodKind; readonly meter_id: string; readonly subject: string; readonly text: string; readonly html?: string; readonly attachments?: readonly { filename: string; content_type: string; base64: string }[] }
+  | {
+      readonly kind: "report";
+      readonly period: PeriodKind;
+      readonly meter_id: string;
+      readonly subject: string;
+      readonly text: string;
+      readonly html?: string;
+      readonly attachments?: readonly { filename: string; content_type: string; base64: string }[];
+    }
   | { readonly kind: "alert"; readonly alert: Alert; readonly text: string }
   | { readonly kind: "chat"; readonly text: string };
 

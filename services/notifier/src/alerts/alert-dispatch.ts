@@ -10,7 +10,8 @@ import type { ChannelName, Outbox } from "../ports.js";
 
 export interface ChannelTarget {
   readonly channel: ChannelName;
-  readonly recipients: () => readonly string[];
+  /** Who gets this alert on this channel (EMAIL_TO; the XMPP allow-list filtered by XMPP_ALERT_MIN_SEVERITY). */
+  readonly recipients: (alert: Alert) => readonly string[];
 }
 
 export interface AlertDispatcherOptions {
@@ -39,7 +40,7 @@ export class AlertDispatcher {
     for (const name of this.o.severityChannels[alert.severity]) {
       const target = this.o.targets.find((t) => t.channel === name);
       if (!target) continue; // channel not configured (no SMTP_URL / XMPP_SERVICE)
-      for (const to of target.recipients()) {
+      for (const to of target.recipients(alert)) {
         const dedupe = `alert:${alert.meter_id}:${alert.id}:${alert.since}:${alert.state}:${name}:${to}`;
         const id = await this.o.outbox.enqueue(name, to, { kind: "alert", alert, text }, dedupe);
         if (id) queued++;
