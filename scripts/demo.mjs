@@ -82,10 +82,12 @@ function show(name, line) {
 }
 
 function start(name, command, args, env) {
+  // Own process group: Ctrl-C reaches only this script, which then stops the children in reverse order.
   const child = spawn(command, args, {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
   });
   for (const stream of [child.stdout, child.stderr]) {
     let rest = "";
