@@ -13,6 +13,7 @@ import { parseCommand, runCommand } from "./commands.js";
 import { bareJid, type XmppSettings } from "./config.js";
 import type { XmppConnection } from "./connection.js";
 import { NS_OX, OxError, oxDecrypt, oxEncrypt, oxMessageStanza } from "./ox.js";
+import { publicKeyAnnouncement } from "./ox-pep.js";
 import type { PgpKeyring } from "./pgp-keys.js";
 
 /** Longest command text considered; anything longer is not a command. */
@@ -49,8 +50,14 @@ export class XmppBot implements Component {
       this.wired = true;
       this.o.connection.onStanza((s) => this.onStanza(s));
       this.o.connection.onOnline(async () => {
+        // Asking for the roster makes this session "interested" (RFC 6121 §2.1.6): the server then delivers
+        // subscription requests to it, including those that waited while the bot was offline.
+        await this.o.connection
+          .request(xml("iq", { type: "get" }, xml("query", { xmlns: "jabber:iq:roster" })))
+          .catch((err: unknown) => this.o.log.warn({ err }, "roster request failed"));
         this.sentStatus = undefined;
         await this.updatePresence();
+        await this.announceKey();
       });
     }
     this.presenceTimer = this.o.clock.setInterval(
@@ -81,6 +88,18 @@ export class XmppBot implements Component {
       this.sentStatus = status;
     } catch (err) {
       this.o.log.debug({ err }, "presence not sent");
+    }
+  }
+
+  /** Publishes the bot's public key over PEP after each login; a server without PEP only costs a warning. */
+  private async announceKey(): Promise<void> {
+    const key = this.o.keyring.botKey;
+    if (!key) return;
+    try {
+      for (const iq of publicKeyAnnouncement(key)) await this.o.connection.request(iq);
+      this.o.log.debug({ fingerprint: key.getFingerprint().toUpperCase() }, "openpgp key announced");
+    } catch (err) {
+      this.o.log.warn({ err }, "openpgp key not announced over PEP");
     }
   }
 

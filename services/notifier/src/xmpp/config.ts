@@ -38,9 +38,7 @@ export const xmppEnv = {
   XMPP_PGP_PASSPHRASE: z.string().optional(),
   /** A CA certificate (PEM) for a self-signed or private server certificate; see docs/xmpp.md. */
   XMPP_CA_FILE: z.string().optional(),
-  XMPP_ALERT_MIN_SEVERITY: z
-    .enum(SEVERITIES, { message: `must be one of ${SEVERITIES.join(", ")}` })
-    .default("warning"),
+  XMPP_ALERT_MIN_SEVERITY: z.enum(SEVERITIES, { message: `must be one of ${SEVERITIES.join(", ")}` }).default("info"),
   XMPP_ALERT_CLEARED: envBool(true),
   XMPP_RECONNECT_MAX: envDuration("5m"),
 } as const;

@@ -124,6 +124,12 @@ export class XmppConnection implements Component {
     await this.ping(s);
   }
 
+  /** Sends an IQ request and resolves with the result stanza (rejects on an error reply or a lost session). */
+  async request(iq: Element): Promise<Element> {
+    const s = this.onlineSession();
+    return await whileOpen(s, s.client.iqCaller.request(iq, this.o.ackTimeoutMs ?? 10_000));
+  }
+
   private onlineSession(): Session {
     if (this.state !== "online" || !this.session) throw new NotConnectedError();
     return this.session;

@@ -23,6 +23,7 @@ export * from "./config.js";
 export { NotConnectedError, XmppConnection } from "./connection.js";
 export * from "./format.js";
 export { NS_OX, OX_FALLBACK_BODY, OxError, oxDecrypt, oxEncrypt, signcryptElement } from "./ox.js";
+export { NS_OX_PUBLIC_KEYS, publicKeyAnnouncement } from "./ox-pep.js";
 export { loadPgpKeyring, type PgpKeyring, xmppUserIds } from "./pgp-keys.js";
 export { InsecureStreamError, trustCaForStartTls } from "./tls-trust.js";
 

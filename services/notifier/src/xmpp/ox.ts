@@ -12,7 +12,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { xml } from "@xmpp/client";
-import { type Element, Parser } from "@xmpp/xml";
+import type { Element, Parser } from "@xmpp/xml";
 import { createMessage, decrypt, encrypt, type PrivateKey, type PublicKey, readMessage } from "openpgp";
 
 export const NS_OX = "urn:xmpp:openpgp:0";
@@ -94,9 +94,12 @@ export function oxMessageStanza(to: string, id: string, base64: string): Element
   );
 }
 
+/** @xmpp/client's `xml` carries @xmpp/xml's streaming Parser (Object.assign in @xmpp/xml/index.js). */
+const XmlParser = (xml as unknown as { Parser: typeof Parser }).Parser;
+
 /** Parses one XML document (the decrypted content element). */
 export function parseXml(text: string): Element {
-  const parser = new Parser();
+  const parser = new XmlParser();
   let root: Element | undefined;
   let failure: unknown;
   parser.on("start", (el: Element) => {

@@ -34,7 +34,7 @@ describe("xmpp configuration", () => {
     expect(s?.jid).toBe("smarty@chat.example.org");
     expect(s?.allowedJids).toEqual(["alice@example.org", "bob@example.org"]);
     expect(s?.resource).toBe("smarty");
-    expect(s?.alertMinSeverity).toBe("warning");
+    expect(s?.alertMinSeverity).toBe("info");
     expect(s?.reconnectMaxMs).toBe(300_000);
   });
 

@@ -1,5 +1,10 @@
-/** Throwaway OpenPGP keys for the bot's tests (curve25519, about 60 ms each). */
+/**
+ * Throwaway OpenPGP keys for the bot's tests (curve25519, about 60 ms each). They are dated 1 January 2026 unless
+ * told otherwise, so the bot can sign with the fixed test clock (April 2026) and anyone can verify later.
+ */
 import { generateKey, type PrivateKey, type PublicKey, readKey, readPrivateKey } from "openpgp";
+
+export const KEYS_CREATED = new Date("2026-01-01T00:00:00Z");
 
 export interface TestKey {
   readonly armoredPrivate: string;
@@ -22,7 +27,7 @@ export async function makeKey(
     userIDs: [{ name: uid }],
     format: "armored",
     ...(options.passphrase ? { passphrase: options.passphrase } : {}),
-    ...(options.created ? { date: options.created } : {}),
+    date: options.created ?? KEYS_CREATED,
     ...(options.expiresInS ? { keyExpirationTime: options.expiresInS } : {}),
   });
   const priv = await readPrivateKey({ armoredKey: privateKey });
