@@ -15,4 +15,5 @@ export * from "./metrics-doc.js";
 export * from "./metrics-registry.js";
 export * from "./reading-cache.js";
 export * from "./snapshot-metric.js";
+export * from "./snapshot-registry.js";
 export * from "./subscriber.js";

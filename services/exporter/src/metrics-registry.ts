@@ -3,7 +3,7 @@
  * scrape-time families for readings and ingest health, direct instrumentation for the exporter itself, and
  * prom-client's default process_/nodejs_ metrics.
  */
-import { Counter, collectDefaultMetrics, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, type Registry } from "prom-client";
 import { EXPORTER_FAMILIES } from "./catalogue.js";
 import { electricityMetrics } from "./collectors/electricity.js";
 import { ingestMetrics } from "./collectors/ingest.js";
@@ -12,6 +12,7 @@ import { readingInfoMetrics } from "./collectors/reading-info.js";
 import type { IngestStatus } from "./ingest-status.js";
 import type { ReadingCache } from "./reading-cache.js";
 import { SnapshotMetric } from "./snapshot-metric.js";
+import { SnapshotRegistry } from "./snapshot-registry.js";
 
 export const REJECT_REASONS = ["too_large", "json", "schema", "topic"] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
@@ -36,7 +37,7 @@ export interface ExporterMetrics {
 }
 
 export function createMetrics(options: MetricsOptions): ExporterMetrics {
-  const registry = new Registry();
+  const registry = new SnapshotRegistry();
   const families = [
     ...electricityMetrics(options.cache),
     ...mbusMetrics(options.cache),

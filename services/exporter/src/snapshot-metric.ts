@@ -47,6 +47,18 @@ export class SnapshotMetric {
     return Promise.resolve({ name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values });
   }
 
+  /**
+   * The family in the Prometheus text format 0.0.4, byte for byte what prom-client's Registry writes for `get()`
+   * (a test compares the two); SnapshotRegistry uses it because it is several times faster at 1 000 meters.
+   */
+  render(): string {
+    const lines = [`# HELP ${this.name} ${escapeHelp(this.help)}`, `# TYPE ${this.name} ${this.type}`];
+    this.collect((labels, value) => {
+      if (Number.isFinite(value)) lines.push(`${this.name}${formatLabels(labels)} ${value}`);
+    });
+    return lines.join("\n");
+  }
+
   /** `Registry.resetMetrics()` calls this; there is nothing to reset, the samples live in the cache. */
   reset(): void {}
 
@@ -57,6 +69,23 @@ export class SnapshotMetric {
   }
 }
 
+const NEEDS_ESCAPE = /[\\\n"]/;
+
+/** Label value escaping of the text format: backslash, newline and double quote. */
+function escapeLabelValue(v: string): string {
+  return NEEDS_ESCAPE.test(v) ? v.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"') : v;
+}
+
+function escapeHelp(help: string): string {
+  return help.replace(/\\/g, "\\\\").replace(/\n/g, "\\n");
+}
+
+function formatLabels(labels: Labels): string {
+  let s = "";
+  for (const name in labels) s += `${s === "" ? "" : ","}${name}="${escapeLabelValue(labels[name] ?? "")}"`;
+  return s === "" ? "" : `{${s}}`;
+}
+
 /**
  * Multiplies a meter value into the metric's base unit and drops the float noise of that one multiplication
  * (2130.115 kWh × 3.6e6 is 7668413999.999999 in binary floating point; the meter means 7668414000 J).
@@ -64,5 +93,9 @@ export class SnapshotMetric {
  */
 export function toBaseUnit(value: number, scale: number): number {
   if (scale === 1) return value;
-  return Number((value * scale).toPrecision(15));
+  const x = value * scale;
+  // Fast path for the usual case, a whole number of base units (toPrecision is slow at 45 000 samples a scrape).
+  const whole = Math.round(x);
+  if (Math.abs(x - whole) <= Math.abs(x) * 1e-12) return whole;
+  return Number(x.toPrecision(15));
 }
