@@ -54,7 +54,8 @@ describe.each(DOCS)("%s", (doc) => {
     for (const m of text.matchAll(/`make ([a-z0-9-]+)/g))
       expect(makefile, `make ${m[1]}`).toMatch(new RegExp(`^${m[1]}:`, "m"));
     const profiles = new Set(Object.values(readCompose().services).flatMap((s) => s.profiles ?? []));
-    for (const m of text.matchAll(/--profile ([a-z]+)/g)) expect(profiles, `--profile ${m[1]}`).toContain(m[1]);
+    for (const m of text.matchAll(/docker compose[^\n`]*?--profile ([a-z]+)/g))
+      expect(profiles, `--profile ${m[1]}`).toContain(m[1]);
   });
 });
 
