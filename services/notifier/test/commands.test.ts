@@ -1,0 +1,59 @@
+import type { PeriodKind } from "@smarty/contracts";
+import { describe, expect, it } from "vitest";
+import { runCommand } from "../src/commands.js";
+import type { BotBackend } from "../src/ports.js";
+
+function backend(): BotBackend & { muted: number | null; reports: PeriodKind[] } {
+  const b = {
+    muted: null as number | null,
+    reports: [] as PeriodKind[],
+    meters: () => [],
+    latest: () => undefined,
+    latestReceivedAt: () => undefined,
+    statistics: () => undefined,
+    ingestHealth: () => [],
+    brokerConnected: () => true,
+    activeAlerts: () => [],
+    mute(ms: number) {
+      b.muted = Date.parse("2026-06-10T10:00:00Z") + ms;
+    },
+    unmute() {
+      b.muted = null;
+    },
+    mutedUntil: () => b.muted,
+    requestReport(p: PeriodKind) {
+      b.reports.push(p);
+      return Promise.resolve(`The ${p} report is on its way (1 mail).`);
+    },
+  };
+  return b;
+}
+
+describe("notifier commands", () => {
+  it("sends a report now and echoes the transaction", async () => {
+    const b = backend();
+    expect(await runCommand(b, '{"command":"report","period":"week","transaction":"t1"}')).toEqual({
+      status: "ok",
+      data: { period: "week", message: "The week report is on its way (1 mail)." },
+      transaction: "t1",
+    });
+    expect(b.reports).toEqual(["week"]);
+  });
+
+  it("mutes for a duration and unmutes", async () => {
+    const b = backend();
+    expect(await runCommand(b, '{"command":"mute","duration_s":1800}')).toEqual({
+      status: "ok",
+      data: { muted_until: "2026-06-10T12:30:00+02:00" },
+    });
+    expect(await runCommand(b, '{"command":"unmute"}')).toEqual({ status: "ok", data: { muted_until: null } });
+  });
+
+  it("answers invalid commands with an error, keeping the transaction", async () => {
+    expect(await runCommand(backend(), '{"command":"report","period":"year","transaction":"t2"}')).toMatchObject({
+      status: "error",
+      transaction: "t2",
+    });
+    expect(await runCommand(backend(), "not json")).toMatchObject({ status: "error" });
+  });
+});

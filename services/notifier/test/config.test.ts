@@ -1,0 +1,107 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { ConfigError } from "@smarty/service-kit";
+import { tempDir } from "@smarty/testkit";
+import { afterAll, describe, expect, it } from "vitest";
+import { loadNotifierConfig } from "../src/config.js";
+import { defaultFileConfig, parseFileConfig } from "../src/config-file.js";
+
+const dir = tempDir("notifier-config");
+afterAll(() => dir.remove());
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadNotifierConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return [...err.problems];
+    throw err;
+  }
+  return [];
+}
+
+describe("notifier configuration", () => {
+  it("runs with no variables at all: no email, no bot, default rules", () => {
+    const c = loadNotifierConfig({});
+    expect(c.email).toBeUndefined();
+    expect(c.xmpp).toBeUndefined();
+    expect(c.env.REDIS_URL).toBe("redis://127.0.0.1:6379");
+    expect(c.file.alerts.rules.meter_silent.after).toBe(60_000);
+    expect(c.file.alerts.rules.voltage_range).toMatchObject({ nominal_v: 230, tolerance_pct: 10 });
+  });
+
+  it("derives the TLS mode from the URL and defaults to STARTTLS", () => {
+    const base = { EMAIL_FROM: "s@example.org", EMAIL_TO: "A@example.org, b@example.org", EMAIL_PGP_KEYS: "/k" };
+    expect(loadNotifierConfig({ ...base, SMTP_URL: "smtp://mail:587" }).email?.smtp.tls).toBe("starttls");
+    expect(loadNotifierConfig({ ...base, SMTP_URL: "smtps://mail:465" }).email?.smtp.tls).toBe("implicit");
+    expect(loadNotifierConfig({ ...base, SMTP_URL: "smtp://127.0.0.1:25", SMTP_TLS: "none" }).email?.to).toEqual([
+      "a@example.org",
+      "b@example.org",
+    ]);
+  });
+
+  it("lists every problem of an enabled email at once", () => {
+    expect(problems({ SMTP_URL: "smtps://mail:465", SMTP_TLS: "starttls", SMTP_PASSWORD: "x" })).toEqual([
+      "SMTP_TLS: smtps:// URLs use implicit TLS; use smtp:// for starttls or none",
+      "EMAIL_FROM: required when SMTP_URL is set",
+      "EMAIL_TO: at least one address is required when SMTP_URL is set",
+      "EMAIL_PGP_KEYS: required with EMAIL_ENCRYPTION=pgp (each recipient needs a public key)",
+      "SMTP_USERNAME: required when SMTP_PASSWORD is set",
+    ]);
+    expect(problems({ SMTP_URL: "http://x", EMAIL_TO: "not-an-address", EMAIL_ENCRYPTION: "maybe" })).toEqual([
+      "SMTP_URL: must be smtp://host:port or smtps://host:port",
+      "EMAIL_TO: must be a comma list of email addresses",
+      "EMAIL_ENCRYPTION: must be pgp or off",
+    ]);
+  });
+
+  it("accepts plain mail only when asked for", () => {
+    const c = loadNotifierConfig({
+      SMTP_URL: "smtp://127.0.0.1:25",
+      SMTP_TLS: "none",
+      EMAIL_FROM: "s@example.org",
+      EMAIL_TO: "a@example.org",
+      EMAIL_ENCRYPTION: "off",
+    });
+    expect(c.email?.encryption).toBe("off");
+  });
+
+  it("reads the rules file as YAML or JSON and names bad fields", () => {
+    const yaml = join(dir.path, "n.yaml");
+    writeFileSync(yaml, "alerts:\n  rules:\n    power_import_high: {threshold_kw: 5, for: 30s}\n");
+    expect(loadNotifierConfig({ NOTIFIER_CONFIG: yaml }).file.alerts.rules.power_import_high).toMatchObject({
+      threshold_kw: 5,
+      for: 30_000,
+      cooldown: 1_800_000,
+    });
+    const json = join(dir.path, "n.json");
+    writeFileSync(
+      json,
+      JSON.stringify({ tariff: { import_per_kwh: 0.3, power_class: { kw: 7, excess_per_kwh: 0.11 } } }),
+    );
+    expect(loadNotifierConfig({ NOTIFIER_CONFIG: json }).file.tariff?.power_class?.kw).toBe(7);
+    let found: readonly string[] = [];
+    try {
+      parseFileConfig(
+        "tariff: {import_per_kwh: 0.2, power_class: {kw: 5, excess_per_kwh: 1}}\nalerts: {rules: {meter_silent: {after: soon}}}",
+      );
+    } catch (err) {
+      found = (err as ConfigError).problems;
+    }
+    expect(found).toHaveLength(2);
+    expect(found).toContain(
+      "NOTIFIER_CONFIG: alerts.rules.meter_silent.after: 'soon' is not a duration (use e.g. 30s, 5m, 1h)",
+    );
+    expect(found.find((p) => p.startsWith("NOTIFIER_CONFIG: tariff.power_class.kw:"))).toBeDefined();
+    expect(problems({ NOTIFIER_CONFIG: join(dir.path, "missing.yaml") })).toEqual([
+      `NOTIFIER_CONFIG: cannot read ${join(dir.path, "missing.yaml")} (ENOENT)`,
+    ]);
+  });
+
+  it("sends info alerts by chat and warnings and critical ones by mail and chat by default", () => {
+    expect(defaultFileConfig().alerts.channels).toEqual({
+      info: ["xmpp"],
+      warning: ["email", "xmpp"],
+      critical: ["email", "xmpp"],
+    });
+  });
+});
