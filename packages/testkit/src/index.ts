@@ -2,6 +2,7 @@
  * @smarty/testkit — real daemons on loopback for integration tests (private, never shipped).
  */
 
+export * from "./chromium.js";
 export * from "./gpg.js";
 export * from "./mosquitto.js";
 export * from "./process.js";

@@ -1,0 +1,70 @@
+/**
+ * Display configuration from the environment (docs/configuration.md "display"). Parsed once at start by
+ * `loadConfig`; a bad value stops the service with exit 78 naming the variable.
+ */
+import { commonEnv, envDuration, envPort, loadConfig } from "@smarty/service-kit";
+import { z } from "zod";
+
+export const DEFAULT_DISPLAY_PORT = 8080;
+
+/** A positive decimal number such as `7`, `7.5` or `0.2921`; `what` names it in the error. */
+const positiveNumber = (what: string, max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      if (s === undefined) return undefined;
+      const m = /^\s*(\d+(?:[.,]\d+)?)\s*$/.exec(s);
+      const n = m?.[1] ? Number(m[1].replace(",", ".")) : Number.NaN;
+      if (!(n > 0 && n <= max)) {
+        ctx.addIssue({ code: "custom", message: `'${s}' is not ${what}` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+export const displayEnv = z
+  .object({
+    ...commonEnv,
+    DISPLAY_PORT: envPort(DEFAULT_DISPLAY_PORT),
+    DISPLAY_HOST: z
+      .string()
+      .default("0.0.0.0")
+      .refine((s) => /^[0-9a-fA-F.:]+$|^localhost$/.test(s), "must be an IP address to listen on"),
+    /** No reading for this long marks a meter stale (the Smarty sends one every 10 s). */
+    DISPLAY_STALE_AFTER: envDuration("30s").refine((ms) => ms >= 500, "must be at least 500ms"),
+    DISPLAY_BASIC_AUTH_USER: z
+      .string()
+      .optional()
+      .refine((s) => s === undefined || /^[^:\s]{1,64}$/.test(s), "must be 1-64 characters without ':' or spaces"),
+    DISPLAY_BASIC_AUTH_PASSWORD: z
+      .string()
+      .optional()
+      .refine((s) => s === undefined || s.length >= 8, "must be at least 8 characters"),
+    /** Contracted power class ("puissance de référence") in kW; the meter's SMAX is used when unset. */
+    DISPLAY_POWER_CLASS_KW: positiveNumber("a power in kW (e.g. 3, 7 or 12)", 1000),
+    /** Energy price per kWh for a cost estimate when the notifier publishes no cost. */
+    DISPLAY_PRICE_PER_KWH: positiveNumber("a price per kWh (e.g. 0.2921)", 100),
+    DISPLAY_CURRENCY: z
+      .string()
+      .default("EUR")
+      .refine((s) => /^[A-Z]{3}$/.test(s), "must be an ISO 4217 code such as EUR"),
+  })
+  .superRefine((c, ctx) => {
+    // Either both halves of basic auth or neither: a user without a password would lock everyone out.
+    if ((c.DISPLAY_BASIC_AUTH_USER === undefined) !== (c.DISPLAY_BASIC_AUTH_PASSWORD === undefined)) {
+      const missing =
+        c.DISPLAY_BASIC_AUTH_USER === undefined ? "DISPLAY_BASIC_AUTH_USER" : "DISPLAY_BASIC_AUTH_PASSWORD";
+      ctx.addIssue({
+        code: "custom",
+        path: [missing],
+        message: "set both DISPLAY_BASIC_AUTH_USER and DISPLAY_BASIC_AUTH_PASSWORD, or neither",
+      });
+    }
+  });
+
+export type DisplayConfig = z.infer<typeof displayEnv>;
+
+export function loadDisplayConfig(env: Readonly<Record<string, string | undefined>> = process.env): DisplayConfig {
+  return loadConfig(displayEnv, env);
+}
