@@ -60,10 +60,9 @@ export class XmppBot implements Component {
         await this.announceKey();
       });
     }
-    this.presenceTimer = this.o.clock.setInterval(
-      () => void this.updatePresence(),
-      this.o.presenceIntervalMs ?? 30_000,
-    );
+    // Presence goes to every subscribed device; a slow pace spares phones' batteries and data.
+    const every = this.o.presenceIntervalMs ?? this.o.settings.presenceIntervalMs;
+    if (every > 0) this.presenceTimer = this.o.clock.setInterval(() => void this.updatePresence(), every);
     this.o.connection.start();
   }
 

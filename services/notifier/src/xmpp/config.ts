@@ -41,6 +41,8 @@ export const xmppEnv = {
   XMPP_ALERT_MIN_SEVERITY: z.enum(SEVERITIES, { message: `must be one of ${SEVERITIES.join(", ")}` }).default("info"),
   XMPP_ALERT_CLEARED: envBool(true),
   XMPP_RECONNECT_MAX: envDuration("5m"),
+  /** How often the presence status ("3.2 kW import") may change; 0 sets it only at login. */
+  XMPP_PRESENCE_INTERVAL: envDuration("2m"),
 } as const;
 
 export type XmppEnv = z.infer<z.ZodObject<typeof xmppEnv>>;
@@ -63,6 +65,7 @@ export interface XmppSettings {
   readonly alertMinSeverity: Severity;
   readonly alertCleared: boolean;
   readonly reconnectMaxMs: number;
+  readonly presenceIntervalMs: number;
 }
 
 /**
@@ -104,6 +107,7 @@ export function xmppSettings(env: XmppEnv): XmppSettings | undefined {
     alertMinSeverity: env.XMPP_ALERT_MIN_SEVERITY,
     alertCleared: env.XMPP_ALERT_CLEARED,
     reconnectMaxMs: env.XMPP_RECONNECT_MAX,
+    presenceIntervalMs: env.XMPP_PRESENCE_INTERVAL,
   };
 }
 

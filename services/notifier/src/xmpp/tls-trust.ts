@@ -120,8 +120,9 @@ export function tlsOnlyCredentials(username: string, password: string) {
     entity: { isSecure(): boolean },
   ): Promise<void> => {
     if (!entity.isSecure()) throw new InsecureStreamError();
-    const mechanism = mechanisms[0];
-    if (!mechanism) throw new Error("the server offers no SASL mechanism the client supports");
+    // Strongest first (SCRAM-SHA-1, then PLAIN, safe inside TLS); never ANONYMOUS, which would log in as nobody.
+    const mechanism = mechanisms.find((m) => m !== "ANONYMOUS");
+    if (!mechanism) throw new Error("the server offers no SASL mechanism for a password login");
     await authenticate({ username, password }, mechanism, userAgent);
   };
 }

@@ -36,6 +36,7 @@ describe("xmpp configuration", () => {
     expect(s?.resource).toBe("smarty");
     expect(s?.alertMinSeverity).toBe("info");
     expect(s?.reconnectMaxMs).toBe(300_000);
+    expect(s?.presenceIntervalMs).toBe(120_000);
   });
 
   it("names every missing variable once the bot is enabled", () => {

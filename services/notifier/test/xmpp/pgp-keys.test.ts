@@ -36,6 +36,7 @@ function settings(s: Partial<XmppSettings>): XmppSettings {
     alertMinSeverity: "warning",
     alertCleared: true,
     reconnectMaxMs: 300_000,
+    presenceIntervalMs: 120_000,
     ...s,
   };
 }

@@ -53,6 +53,10 @@ describe("tlsOnlyCredentials", () => {
       InsecureStreamError,
     );
     expect(called).toBe(false);
+    await expect(credentials(authenticate, ["ANONYMOUS"], null, { isSecure: () => true })).rejects.toThrow(
+      /no SASL mechanism for a password login/,
+    );
+    expect(called).toBe(false);
     await credentials(authenticate, ["SCRAM-SHA-1", "PLAIN"], null, { isSecure: () => true });
     expect(called).toBe(true);
   });
