@@ -14,6 +14,8 @@ import { ENCRYPTED_HEADER_BYTES } from "./frame-splitter.js";
 export const DEFAULT_AUTHENTICATION_KEY = "00112233445566778899AABBCCDDEEFF";
 export const GCM_TAG_BYTES = 12;
 const SECURITY_CONTROL = 0x30;
+/** AAD of every Smarty meter, built once: decrypting runs for every frame. */
+const DEFAULT_AAD = Buffer.from(`30${DEFAULT_AUTHENTICATION_KEY}`, "hex");
 
 export interface DecryptOptions {
   /** The customer's P1 key (16 bytes). */
@@ -69,12 +71,16 @@ export function decryptFrame(frame: Uint8Array, options: DecryptOptions): Decryp
   if (options.key.length !== 16) throw new FrameFormatError(`key must be 16 bytes, got ${options.key.length}`);
   const header = parseFrameHeader(frame);
   const buf = Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength);
-  const iv = Buffer.concat([header.systemTitle, buf.subarray(14, 18)]);
+  const iv = Buffer.allocUnsafe(12);
+  buf.copy(iv, 0, 2, 10);
+  buf.copy(iv, 8, 14, 18);
   const ciphertext = buf.subarray(ENCRYPTED_HEADER_BYTES, buf.length - GCM_TAG_BYTES);
   const tag = buf.subarray(buf.length - GCM_TAG_BYTES);
-  const ak = options.authenticationKey ?? Buffer.from(DEFAULT_AUTHENTICATION_KEY, "hex");
+  const aad = options.authenticationKey
+    ? Buffer.concat([Buffer.of(SECURITY_CONTROL), options.authenticationKey])
+    : DEFAULT_AAD;
   const decipher = createDecipheriv("aes-128-gcm", options.key, iv, { authTagLength: GCM_TAG_BYTES });
-  decipher.setAAD(Buffer.concat([Buffer.of(SECURITY_CONTROL), ak]));
+  decipher.setAAD(aad);
   // GCM is CTR mode underneath: update() returns the whole plaintext; final() only checks the tag.
   const plaintext = decipher.update(ciphertext);
   if (options.verifyTag !== false) {

@@ -7,8 +7,6 @@
 /** M-Bus channels that are not configured send this capture time (Lux spec §4.2); it is not a reading. */
 export const DUMMY_MBUS_TIME = "632525252525S";
 
-const TST = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})([SW]?)$/;
-
 /** Last Sunday of a month, 01:00 UTC, in ms: the EU switch instant (Directive 2000/84/EC). */
 function euSwitch(year: number, month: number): number {
   const lastDay = new Date(Date.UTC(year, month + 1, 0));
@@ -42,41 +40,51 @@ export function toLuxembourgIso(utcMs: number): string {
   );
 }
 
+/** Days in a month (1-based) of a Gregorian year. */
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/** Two decimal digits at `i`, or -1. */
+function twoDigits(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
 /**
  * Parses a TST into ISO 8601 with offset; undefined when it is not a valid time (including the M-Bus dummy).
  * Without the S/W flag the local time is resolved with the EU rule (an ambiguous hour takes winter time).
+ * Runs for every telegram, so the fields are read digit by digit and the ISO text reuses them.
  */
 export function parseDsmrTime(tst: string): string | undefined {
-  const m = TST.exec(tst);
-  if (!m) return undefined;
-  const [, yy, mo, dd, hh, mi, ss, flag] = m;
-  const year = 2000 + Number(yy);
-  const fields = [Number(mo) - 1, Number(dd), Number(hh), Number(mi), Number(ss)] as const;
-  const localAsUtc = Date.UTC(year, ...fields);
-  const check = new Date(localAsUtc);
-  if (
-    check.getUTCMonth() !== fields[0] ||
-    check.getUTCDate() !== fields[1] ||
-    fields[2] > 23 ||
-    fields[3] > 59 ||
-    fields[4] > 59
-  ) {
+  const n = tst.length;
+  if (n !== 12 && n !== 13) return undefined;
+  const flag = n === 13 ? tst.charCodeAt(12) : 0;
+  if (n === 13 && flag !== 0x53 && flag !== 0x57) return undefined;
+  const yy = twoDigits(tst, 0);
+  const mo = twoDigits(tst, 2);
+  const dd = twoDigits(tst, 4);
+  const hh = twoDigits(tst, 6);
+  const mi = twoDigits(tst, 8);
+  const ss = twoDigits(tst, 10);
+  if (yy < 0 || mo < 1 || mo > 12 || dd < 1 || hh < 0 || hh > 23 || mi < 0 || mi > 59 || ss < 0 || ss > 59) {
     return undefined;
   }
-  let offset: number;
-  if (flag === "S") offset = 120;
-  else if (flag === "W") offset = 60;
-  else
+  if (dd > daysInMonth(2000 + yy, mo)) return undefined;
+  let offset: string;
+  if (flag === 0x53) offset = "+02:00";
+  else if (flag === 0x57) offset = "+01:00";
+  else {
+    const localAsUtc = Date.UTC(2000 + yy, mo - 1, dd, hh, mi, ss);
     offset =
       luxembourgOffsetMinutes(localAsUtc - 60 * 60_000) === 120 &&
       luxembourgOffsetMinutes(localAsUtc - 120 * 60_000) === 120
-        ? 120
-        : 60;
-  const d = new Date(localAsUtc);
-  return (
-    `${d.getUTCFullYear()}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())}` +
-    `T${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}${offsetText(offset)}`
-  );
+        ? "+02:00"
+        : "+01:00";
+  }
+  return `20${tst.slice(0, 2)}-${tst.slice(2, 4)}-${tst.slice(4, 6)}T${tst.slice(6, 8)}:${tst.slice(8, 10)}:${tst.slice(10, 12)}${offset}`;
 }
 
 /** Formats a UTC instant as the meter would send it: local Luxembourg time with S/W. */
