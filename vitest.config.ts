@@ -17,6 +17,7 @@ export default defineConfig({
         ssr,
         test: {
           name: "unit",
+          sequence: { groupOrder: 0 },
           include: ["packages/*/test/**/*.test.ts", "services/*/test/**/*.test.ts"],
           exclude: ["**/test/integration/**", "**/node_modules/**"],
           testTimeout: 20_000,
@@ -27,6 +28,7 @@ export default defineConfig({
         ssr,
         test: {
           name: "integration",
+          sequence: { groupOrder: 1 },
           include: [
             "packages/*/test/integration/**/*.test.ts",
             "services/*/test/integration/**/*.test.ts",
