@@ -4,6 +4,7 @@
  * its own service's variables (least privilege: no container sees another one's secrets).
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import { composeEnvironment, configInput, interpolate } from "./helpers/compose-env.js";
 import { parseEnvExample } from "./helpers/env-example.js";
 import { type ComposeService, interpolatedVariables, readCompose, readRepoFile } from "./helpers/repo.js";
 import { defaultOf, loadServiceEnv, SERVICES, type Service, type ServiceEnv } from "./helpers/service-schemas.js";
@@ -101,6 +102,33 @@ describe("docker-compose.yml environment", () => {
       const v = String(env[k] ?? "");
       expect(v === "" || /^\$\{\w+(:-)?\}$/.test(v), `${name}: ${k}=${v}`).toBe(false);
     }
+  });
+});
+
+describe("the environment compose computes for each container", () => {
+  /** The example .env as `make env` leaves it, plus the P1 key a user adds. */
+  const vars: Record<string, string> = {
+    ...Object.fromEntries(example.filter((e) => !e.commented).map((e) => [e.name, e.value])),
+    ...Object.fromEntries(
+      ["INGEST", "EXPORTER", "DISPLAY", "NOTIFIER"].map((u) => [`MQTT_${u}_PASSWORD`, `${u.toLowerCase()}-0123456789`]),
+    ),
+    GRAFANA_ADMIN_PASSWORD: "grafana-0123456789",
+    SMARTY_KEY: "0123456789ABCDEF0123456789ABCDEF",
+  };
+
+  it.each(Object.entries(CONTAINERS))("is a valid configuration for %s", (name, service) => {
+    const env = configInput(composeEnvironment(name, vars));
+    for (const schema of (schemas.get(service) as ServiceEnv).schemas) {
+      const r = schema.safeParse(env);
+      const issues = r.error?.issues.map((i) => `${String(i.path[0])}: ${i.message}`) ?? [];
+      expect(issues, name).toEqual([]);
+    }
+  });
+
+  it("follows compose's interpolation rules", () => {
+    expect(interpolate(`\${A:-x}/\${B-y}/\${C}/$$HOME`, { A: "", B: "" })).toBe("x///$HOME");
+    expect(interpolate(`\${A:-x}`, { A: "a" })).toBe("a");
+    expect(() => interpolate(`\${A:?set A}`, {})).toThrow("A: set A");
   });
 });
 

@@ -10,7 +10,7 @@ export type Service = (typeof SERVICES)[number];
 
 interface ZodLike {
   readonly shape: Record<string, { safeParse(v: unknown): { success: boolean; data?: unknown } }>;
-  safeParse(v: unknown): unknown;
+  safeParse(v: unknown): { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } };
 }
 
 const ENV_NAME = /^[A-Z][A-Z0-9_]*$/;
@@ -26,18 +26,22 @@ export interface ServiceEnv {
   readonly service: Service;
   /** Variable name → its schema field. */
   readonly fields: ReadonlyMap<string, ZodLike["shape"][string]>;
+  /** The exported schemas themselves (with their cross-field refinements). */
+  readonly schemas: readonly ZodLike[];
 }
 
 /** Imports the service's config module; throws when it has no exported env schema. */
 export async function loadServiceEnv(service: Service): Promise<ServiceEnv> {
   const mod = (await import(repoPath("services", service, "src", "config.ts"))) as Record<string, unknown>;
   const fields = new Map<string, ZodLike["shape"][string]>();
+  const schemas: ZodLike[] = [];
   for (const value of Object.values(mod)) {
     if (!isEnvSchema(value)) continue;
+    schemas.push(value);
     for (const [k, f] of Object.entries(value.shape)) fields.set(k, f);
   }
   if (fields.size === 0) throw new Error(`services/${service}/src/config.ts exports no zod object of env variables`);
-  return { service, fields };
+  return { service, fields, schemas };
 }
 
 /** The value a variable takes when unset, or undefined when it is required or has no default. */
