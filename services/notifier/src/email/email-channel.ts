@@ -6,13 +6,49 @@
 import type { Logger } from "@smarty/service-kit";
 import type { Transporter } from "nodemailer";
 import type { PrivateKey } from "openpgp";
-import type { DeliveryChannel, OutboxMessage } from "../ports.js";
-import { mailContent } from "./email-content.js";
+import type { DeliveryChannel, OutboxMessage, OutboxPayload } from "../ports.js";
 import { keyForRecipient, loadPublicKeys, RecipientKeyError } from "./pgp-keys.js";
-import { buildEncryptedMessage, buildInnerEntity, buildPlainMessage, encryptEntity } from "./pgp-mime.js";
+import {
+  buildEncryptedMessage,
+  buildInnerEntity,
+  buildPlainMessage,
+  encryptEntity,
+  type MailAttachment,
+  type MailContent,
+} from "./pgp-mime.js";
 import { classifySmtpError } from "./smtp-transport.js";
 
 export type EmailEncryption = "pgp" | "off";
+
+const SEVERITY_WORD = { info: "Info", warning: "Warning", critical: "Critical" } as const;
+
+/** What a mail says: reports carry text, HTML and attachments (chart, CSV); alerts and chat become short text. */
+export function mailContent(payload: OutboxPayload): MailContent {
+  switch (payload.kind) {
+    case "report":
+      return {
+        subject: payload.subject,
+        text: payload.text,
+        html: payload.html,
+        attachments: (payload.attachments ?? []).map(
+          (a): MailAttachment => ({
+            filename: a.filename,
+            contentType: a.content_type,
+            content: Buffer.from(a.base64, "base64"),
+            // Images are shown inside the HTML report; the HTML refers to them by file name.
+            ...(a.content_type.startsWith("image/") ? { cid: a.filename } : {}),
+          }),
+        ),
+      };
+    case "alert": {
+      const a = payload.alert;
+      const state = a.state === "active" ? SEVERITY_WORD[a.severity] : "Back to normal";
+      return { subject: `Smarty ${state.toLowerCase()}: ${a.rule}`, text: payload.text, attachments: [] };
+    }
+    case "chat":
+      return { subject: "Smarty", text: payload.text, attachments: [] };
+  }
+}
 
 export interface EmailChannelOptions {
   readonly transport: Pick<Transporter, "sendMail" | "close">;
