@@ -4,12 +4,19 @@
  */
 import { topics } from "@smarty/contracts";
 import { ManualClock } from "@smarty/service-kit";
-import { type Mosquitto, startMosquitto, waitFor } from "@smarty/testkit";
+import { freePort, type Mosquitto, startMosquitto, waitFor } from "@smarty/testkit";
 import type { MqttClient } from "mqtt";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { seriesOf } from "../exposition.js";
 import { simulatedReading } from "../simulated-reading.js";
-import { publisher, publishReading, type RunningExporter, runExporter, untilScrape } from "./harness.js";
+import {
+  publisher,
+  publishReading,
+  type RunningExporter,
+  runExporter,
+  runExporterWithoutBroker,
+  untilScrape,
+} from "./harness.js";
 
 const T0 = Date.UTC(2026, 2, 1, 9);
 const energy = (meter: string) => `smarty_energy_imported_joules_total{meter="${meter}"}`;
@@ -60,6 +67,20 @@ describe("exporter with a real broker", () => {
     expect(meterIds(s2)).toEqual(meters.slice(0, 7));
     expect([...s2.keys()].filter((k) => k.includes('"LOAD08"'))).toEqual([]);
     expect(s2.get("smarty_exporter_meters")).toBe(7);
+  });
+
+  it("starts and answers /metrics while no broker is reachable", async () => {
+    const nobody = await freePort();
+    run = await runExporterWithoutBroker(`mqtt://127.0.0.1:${nobody}`);
+    let failures = 0;
+    // Counted on 'close', not 'error': a listener of our own on 'error' would hide a missing one in the exporter.
+    run.exporter.connection.on("close", () => failures++);
+    // The client retries every 200 ms here; each refused attempt emits 'error', which must not end the process.
+    await waitFor(() => failures > 1, 5000, "refused connection attempts");
+    expect((await fetch(`${run.url}/metrics`)).status).toBe(200);
+    const health = await fetch(`${run.url}/healthz`);
+    expect(health.status).toBe(503);
+    expect(await health.json()).toEqual({ status: "mqtt_disconnected", mqtt: false, meters: 0 });
   });
 
   it("treats a retained reading found at start as arrived at start", async () => {

@@ -1,7 +1,7 @@
 /** An exporter built in-process against a real broker, with a ManualClock and an ephemeral loopback port. */
 import { topics } from "@smarty/contracts";
 import type { Reading } from "@smarty/p1";
-import { type Clock, silentLogger, startAll, stopAll } from "@smarty/service-kit";
+import { type Clock, silentLogger, startAll, stopAll, systemClock } from "@smarty/service-kit";
 import { waitFor } from "@smarty/testkit";
 import mqtt, { type MqttClient } from "mqtt";
 import { loadExporterConfig } from "../../src/config.js";
@@ -21,6 +21,17 @@ export async function runExporter(
   clock: Clock,
   env: Record<string, string> = {},
 ): Promise<RunningExporter> {
+  const run = await runExporterWithoutBroker(brokerUrl, clock, env);
+  await run.exporter.subscriber.whenSubscribed();
+  return run;
+}
+
+/** Starts the exporter without waiting for the broker's subscription acknowledgement. */
+export async function runExporterWithoutBroker(
+  brokerUrl: string,
+  clock: Clock = systemClock,
+  env: Record<string, string> = {},
+): Promise<RunningExporter> {
   const config = loadExporterConfig({
     MQTT_URL: brokerUrl,
     EXPORTER_PORT: "0",
@@ -31,7 +42,6 @@ export async function runExporter(
   const logger = silentLogger();
   const exporter = createExporter(config, { logger, clock, reconnectPeriodMs: 200 });
   await startAll(exporter.components, logger);
-  await exporter.subscriber.whenSubscribed();
   const url = `http://127.0.0.1:${exporter.http.boundPort}`;
   const text = async () => {
     const res = await fetch(`${url}/metrics`);
