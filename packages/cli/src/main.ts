@@ -7,10 +7,18 @@ import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { CliError, type CliIo, type Command, EXIT, say, UsageError } from "./command.js";
 import { decodeCommand } from "./commands/decode.js";
+import { doctorCommand } from "./commands/doctor.js";
 import { parseCommand } from "./commands/parse.js";
+import { replayCommand } from "./commands/replay.js";
 import { simulateCommand } from "./commands/simulate.js";
 
-export const COMMANDS: readonly Command[] = [decodeCommand, parseCommand, simulateCommand];
+export const COMMANDS: readonly Command[] = [
+  decodeCommand,
+  parseCommand,
+  simulateCommand,
+  doctorCommand,
+  replayCommand,
+];
 
 function overview(commands: readonly Command[]): string {
   const width = Math.max(...commands.map((c) => c.name.length), 4);

@@ -25,6 +25,8 @@ export interface ByteSource extends Component, EventEmitter<ByteSourceEvents> {
   readonly reconnects: number;
   /** A reopen is waiting for its back-off delay. */
   readonly retrying: boolean;
+  /** Why the last open attempt failed, for people (`smarty doctor`); undefined once open. */
+  readonly lastError?: string | undefined;
   /** Flow control for sources that can wait (files); live sources ignore it. */
   pause?(): void;
   resume?(): void;
@@ -65,6 +67,7 @@ export abstract class ReconnectingSource extends EventEmitter<ByteSourceEvents> 
   readonly name = "source";
   abstract readonly description: string;
   reconnects = 0;
+  lastError: string | undefined;
   private open = false;
   private everOpened = false;
   private stopped = true;
@@ -134,6 +137,7 @@ export abstract class ReconnectingSource extends EventEmitter<ByteSourceEvents> 
     try {
       await this.openOnce();
     } catch (err) {
+      this.lastError = (err as Error).message;
       this.burst.warn(
         "open_failed",
         { source: this.description, err: { message: (err as Error).message } },
@@ -147,6 +151,7 @@ export abstract class ReconnectingSource extends EventEmitter<ByteSourceEvents> 
       return;
     }
     this.open = true;
+    this.lastError = undefined;
     this.backoff.reset();
     if (this.everOpened) this.reconnects++;
     this.everOpened = true;

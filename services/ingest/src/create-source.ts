@@ -2,7 +2,7 @@
  * `SMARTY_SOURCE` spec → the byte source that reads it.
  */
 import type { Readable } from "node:stream";
-import type { Clock, Logger } from "@smarty/service-kit";
+import { type Clock, type Logger, silentLogger, systemClock } from "@smarty/service-kit";
 import type { ByteSource } from "./byte-source.js";
 import { FileSource } from "./file-source.js";
 import { SerialSource } from "./serial-source.js";
@@ -10,8 +10,10 @@ import type { SourceSpec } from "./source-url.js";
 import { TcpSource } from "./tcp-source.js";
 
 export interface SourceDeps {
-  readonly clock: Clock;
-  readonly logger: Logger;
+  /** Default: the system clock. */
+  readonly clock?: Clock;
+  /** Default: silent. */
+  readonly logger?: Logger;
   readonly reconnectMinMs?: number;
   readonly reconnectMaxMs?: number;
   /** TCP: a connection without a byte for this long is reopened. */
@@ -20,10 +22,12 @@ export interface SourceDeps {
   readonly stdin?: Readable;
 }
 
-export function createSource(spec: SourceSpec, deps: SourceDeps): ByteSource {
+export function createSource(spec: SourceSpec, deps: SourceDeps = {}): ByteSource {
+  const clock = deps.clock ?? systemClock;
+  const logger = deps.logger ?? silentLogger();
   const reconnect = {
-    clock: deps.clock,
-    logger: deps.logger,
+    clock,
+    logger,
     ...(deps.reconnectMinMs !== undefined ? { reconnectMinMs: deps.reconnectMinMs } : {}),
     ...(deps.reconnectMaxMs !== undefined ? { reconnectMaxMs: deps.reconnectMaxMs } : {}),
   };
@@ -42,8 +46,8 @@ export function createSource(spec: SourceSpec, deps: SourceDeps): ByteSource {
         path: spec.path,
         speed: spec.speed,
         intervalMs: spec.intervalMs,
-        clock: deps.clock,
-        logger: deps.logger,
+        clock,
+        logger,
         ...(spec.path === "-" && deps.stdin ? { stream: deps.stdin } : {}),
       });
   }

@@ -10,6 +10,7 @@ import { type Counters, IngestMonitor } from "./ingest-monitor.js";
 import { Pipeline } from "./pipeline.js";
 
 export type DoctorVerdict =
+  | "unreachable"
   | "nothing"
   | "garbled"
   | "no_key"
@@ -27,6 +28,8 @@ export interface DoctorReport {
   readonly counters: Counters;
   readonly meters: readonly string[];
   readonly durationMs: number;
+  /** Whether the source could be opened at all. */
+  readonly opened: boolean;
 }
 
 export interface DoctorOptions {
@@ -38,14 +41,32 @@ export interface DoctorOptions {
   readonly stopAtFirstFrame?: boolean;
   readonly clock?: Clock;
   readonly logger?: Logger;
+  /** Stops listening early (Ctrl-C). */
+  readonly signal?: AbortSignal;
 }
 
 /** Plain-words verdict from the counters of a listening session. */
 export function doctorVerdict(
   c: Counters,
-  info: { encrypted: boolean; noKey: boolean; meters: readonly string[]; seconds: number },
+  info: {
+    encrypted: boolean;
+    noKey: boolean;
+    meters: readonly string[];
+    seconds: number;
+    opened?: boolean;
+    source?: string;
+    openError?: string | undefined;
+  },
 ): { verdict: DoctorVerdict; message: string } {
   const meters = info.meters.join(", ");
+  if (info.opened === false) {
+    return {
+      verdict: "unreachable",
+      message:
+        `Could not open ${info.source ?? "the source"}` +
+        `${info.openError ? ` (${info.openError})` : ""}: check the device path or host and port, and permissions.`,
+    };
+  }
   if (c.frames_ok > 0) {
     return info.encrypted
       ? { verdict: "encrypted", message: `Good readings: encrypted frames, the key is right. Meter ${meters}.` }
@@ -121,16 +142,22 @@ export async function diagnose(options: DoctorOptions): Promise<DoctorReport> {
     const frames = c.frames_ok + c.authentication_failures + c.crc_failures + c.format_errors;
     if (options.stopAtFirstFrame !== false && frames > 0) finish();
   });
+  let opened = false;
+  source.on("open", () => {
+    opened = true;
+  });
   source.on("lost", () => pipeline.reset());
   source.on("end", () => {
     pipeline.end();
     finish();
   });
   const timer = clock.setTimeout(finish, durationMs);
+  options.signal?.addEventListener("abort", finish, { once: true });
   const started = clock.now();
   await source.start();
   await done;
   clock.clearTimeout(timer);
+  options.signal?.removeEventListener("abort", finish);
   await source.stop();
   const meters = [...monitor.meters].sort();
   const { verdict, message } = doctorVerdict(monitor.counters, {
@@ -138,10 +165,14 @@ export async function diagnose(options: DoctorOptions): Promise<DoctorReport> {
     noKey,
     meters,
     seconds: Math.round(durationMs / 1000),
+    opened,
+    source: source.description,
+    openError: source.lastError,
   });
   return {
     verdict,
     ok: verdict === "plaintext" || verdict === "encrypted",
+    opened,
     message,
     counters: { ...monitor.counters },
     meters,

@@ -14,6 +14,8 @@ export interface PublishQueueOptions<T> {
   readonly limit: number;
   /** Items in flight at once (default 64). */
   readonly window?: number;
+  /** Readings a pausable source may run ahead of the broker (default 256). */
+  readonly aheadLimit?: number;
   readonly send: (item: T) => Promise<void>;
   /** Whether sending is possible now (the broker connection is up). */
   readonly isOpen: () => boolean;
@@ -48,9 +50,16 @@ export class PublishQueue<T> extends EventEmitter<{ drain: []; room: [] }> {
     return this.waitingCount + this.inflight.length;
   }
 
-  /** Past half of the limit: sources that can wait (files) should pause until `room`. */
+  /**
+   * Sources that can wait (files) should pause until `room`: past half of the limit, and never more than a few
+   * hundred readings ahead of the broker, so replaying a capture does not hold megabytes of JSON for nothing.
+   */
   get congested(): boolean {
-    return this.length >= Math.ceil(this.options.limit / 2);
+    return this.length >= this.highWater;
+  }
+
+  private get highWater(): number {
+    return Math.min(Math.ceil(this.options.limit / 2), this.options.aheadLimit ?? 256);
   }
 
   private get waitingCount(): number {
@@ -124,7 +133,7 @@ export class PublishQueue<T> extends EventEmitter<{ drain: []; room: [] }> {
     entry.done = true;
     while (this.inflight.length > 0 && this.inflight[0]!.done) this.inflight.shift();
     this.pump();
-    if (this.full && this.length <= Math.floor(this.options.limit / 4)) {
+    if (this.full && this.length <= Math.floor(this.highWater / 4)) {
       this.full = false;
       this.emit("room");
     }

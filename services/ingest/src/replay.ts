@@ -39,6 +39,8 @@ export interface ReplayOptions {
   readonly connectTimeoutMs?: number;
   readonly logger?: Logger;
   readonly clock?: Clock;
+  /** Stops the replay early (Ctrl-C); what was read is still flushed. */
+  readonly signal?: AbortSignal;
 }
 
 export interface ReplayResult {
@@ -47,6 +49,8 @@ export interface ReplayResult {
   readonly failed: number;
   readonly counters: Counters;
   readonly elapsedMs: number;
+  /** Stopped by the signal before the end of the input. */
+  readonly aborted: boolean;
 }
 
 export async function replayCapture(options: ReplayOptions): Promise<ReplayResult> {
@@ -100,7 +104,19 @@ export async function replayCapture(options: ReplayOptions): Promise<ReplayResul
     },
   });
   publisher.queue.on("room", () => source.resume());
-  const ended = new Promise<void>((resolve) => source.once("end", resolve));
+  let aborted = false;
+  const ended = new Promise<void>((resolve) => {
+    source.once("end", resolve);
+    options.signal?.addEventListener(
+      "abort",
+      () => {
+        aborted = true;
+        source.stop();
+        resolve();
+      },
+      { once: true },
+    );
+  });
   source.on("data", (chunk) => pipeline.push(chunk));
   const progress = () =>
     options.onProgress?.({ bytesRead: source.bytesRead, readings, published: publisher.queue.published });
@@ -123,5 +139,6 @@ export async function replayCapture(options: ReplayOptions): Promise<ReplayResul
     failed: publisher.queue.failed,
     counters: { ...monitor.counters },
     elapsedMs: clock.now() - started,
+    aborted,
   };
 }
