@@ -49,7 +49,10 @@ export class DisplaySubscriber implements Component {
     ];
     this.subscribed = Promise.all(routes.map(([f, h]) => this.o.connection.subscribe(f, h))).then(
       () => this.log.info({ filters: routes.map(([f]) => f) }, "subscribed"),
-      (err: unknown) => this.log.error({ err }, "subscribe failed"),
+      // mqtt.js keeps the filters and subscribes again on every connect, so a broker that is away at start only
+      // delays the subscription.
+      (err: unknown) =>
+        this.log.warn({ err: { message: (err as Error).message } }, "subscribe deferred until connected"),
     );
   }
 
