@@ -15,13 +15,12 @@ const DOCS = [
     .map((f) => `docs/${f}`),
 ];
 
-/** GitHub's heading anchor: lower case, punctuation dropped, spaces to hyphens. */
+/** GitHub's heading anchor: lower case, punctuation other than - and _ dropped, spaces to hyphens. */
 function slug(heading: string): string {
   return heading
     .trim()
     .toLowerCase()
-    .replace(/[`*_]/g, "")
-    .replace(/[^\p{L}\p{N}\s-]/gu, "")
+    .replace(/[^\p{L}\p{N}\s_-]/gu, "")
     .replace(/\s/g, "-");
 }
 
