@@ -48,7 +48,11 @@ export function createHttpApp(o: HttpAppOptions): Express {
       .json({ status: h.mqtt ? "ok" : "mqtt_disconnected", ...h });
   });
 
-  app.get("/events", (_req, res) => {
+  app.get("/events", (req, res) => {
+    if (req.method === "HEAD") {
+      res.status(200).type("text/event-stream").end();
+      return;
+    }
     if (o.hub.full) {
       res.status(503).set("Retry-After", "10").type("text/plain").send("too many event streams\n");
       return;

@@ -6,7 +6,7 @@
 import type { IngestState, ServiceStatus } from "@smarty/contracts";
 import type { Reading } from "@smarty/p1";
 import type { IngestEntry, MeterEntry, MeterStore } from "./meter-store.js";
-import type { PowerSample } from "./power-history.js";
+import { HISTORY_WINDOW_MS, type PowerSample } from "./power-history.js";
 import { type MeterView, meterView, type ViewSettings, VOLTAGE_BAND } from "./view.js";
 
 export interface IngestView {
@@ -72,7 +72,7 @@ export class Views {
     return {
       server_time: new Date(now).toISOString(),
       stale_after_ms: this.store.staleAfterMs,
-      window_ms: this.store.meterList()[0]?.history.windowMs ?? 600_000,
+      window_ms: HISTORY_WINDOW_MS,
       voltage: VOLTAGE_BAND,
       meters: this.store.meterList().map((e) => ({ ...this.view(e), history: e.history.samples(now) })),
       ingest: this.ingest(),

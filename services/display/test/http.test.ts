@@ -83,6 +83,13 @@ describe("HTTP", () => {
     expect(body.meters[0]?.reading.power_import_kw).toBe(1.234);
   });
 
+  it("answers HEAD /events without opening a stream", async () => {
+    const res = await fetch(url(open, "/events"), { method: "HEAD" });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    expect(hub.size).toBe(0);
+  });
+
   it("answers 404 with JSON for an unknown meter", async () => {
     const res = await fetch(url(open, "/api/meters/nobody/now"));
     expect(res.status).toBe(404);
