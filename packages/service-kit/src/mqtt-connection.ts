@@ -46,6 +46,9 @@ export class MqttConnection extends EventEmitter<{ connect: []; close: []; error
     super();
     this.statusTopic = topics.status(options.settings.baseTopic, options.service, options.instance);
     this.log = options.logger.child({ component: "mqtt" });
+    // Broker errors are logged above and the client reconnects by itself; an "error" event without a listener
+    // would otherwise throw and end the process while the broker is merely away.
+    this.on("error", () => {});
   }
 
   get connected(): boolean {
