@@ -5,7 +5,7 @@
  */
 import type { Logger } from "@smarty/service-kit";
 import type { Transporter } from "nodemailer";
-import type { PrivateKey } from "openpgp";
+import type { PrivateKey, PublicKey } from "openpgp";
 import type { DeliveryChannel, OutboxMessage, OutboxPayload } from "../ports.js";
 import { keyForRecipient, loadPublicKeys, RecipientKeyError } from "./pgp-keys.js";
 import {
@@ -86,7 +86,13 @@ export class EmailChannel implements DeliveryChannel {
     const env = { from: this.o.from, to: message.to, date: this.now() };
     if (this.o.encryption === "off") return buildPlainMessage(env, content);
     if (!this.o.keysPath) throw new RecipientKeyError(message.to, "missing");
-    const keys = await loadPublicKeys(this.o.keysPath);
+    let keys: PublicKey[];
+    try {
+      keys = await loadPublicKeys(this.o.keysPath);
+    } catch (err) {
+      // An unreadable key folder must not turn into plain mail or a silent loss: refuse, and alert.
+      throw new RecipientKeyError(message.to, "unusable", { cause: err });
+    }
     const key = await keyForRecipient(keys, message.to, env.date);
     const armored = await encryptEntity(await buildInnerEntity(content), [key], this.o.signingKey, env.date);
     return buildEncryptedMessage(env, armored);
@@ -96,7 +102,12 @@ export class EmailChannel implements DeliveryChannel {
   async checkRecipients(recipients: readonly string[]): Promise<RecipientKeyError[]> {
     if (this.o.encryption === "off") return [];
     const problems: RecipientKeyError[] = [];
-    const keys = this.o.keysPath ? await loadPublicKeys(this.o.keysPath) : [];
+    let keys: PublicKey[] = [];
+    try {
+      keys = this.o.keysPath ? await loadPublicKeys(this.o.keysPath) : [];
+    } catch (err) {
+      return recipients.map((r) => new RecipientKeyError(r, "unusable", { cause: err }));
+    }
     for (const r of recipients) {
       try {
         await keyForRecipient(keys, r, this.now());

@@ -112,6 +112,68 @@ describe("PGP/MIME email", () => {
     expect(inner.attachments[1]!.content.toString()).toContain("00:00,1.000");
   });
 
+  it("sends plain mail with the real subject only when encryption is off", async () => {
+    const plain = new EmailChannel({
+      transport: createSmtpTransport({
+        url: `smtp://127.0.0.1:${sink.port}`,
+        tls: "none",
+        username: "smarty",
+        password: "s3cret",
+      }),
+      from: "smarty@example.org",
+      encryption: "off",
+      log: silentLogger(),
+    });
+    const before = sink.messages.length;
+    await plain.deliver(report("bob@example.org"));
+    plain.close();
+    const mail = await simpleParser(sink.messages[before]!.raw);
+    expect(mail.subject).toBe("Smarty day report 2026-10-25");
+    expect(mail.text).toContain(SECRET_LINE);
+  });
+
+  it("signs with the notifier's key when one is configured", async () => {
+    const own = await generateKey({
+      type: "ecc",
+      curve: "curve25519Legacy",
+      userIDs: [{ name: "Smarty", email: "smarty@example.org" }],
+      format: "object",
+    });
+    await gpg.importKey(own.publicKey.armor());
+    const signed = new EmailChannel({
+      transport: createSmtpTransport({
+        url: `smtp://127.0.0.1:${sink.port}`,
+        tls: "none",
+        username: "smarty",
+        password: "s3cret",
+      }),
+      from: "smarty@example.org",
+      encryption: "pgp",
+      keysPath: keys,
+      signingKey: own.privateKey,
+      log: silentLogger(),
+    });
+    const before = sink.messages.length;
+    await signed.deliver(report("alice@example.org"));
+    signed.close();
+    const outer = await simpleParser(sink.messages[before]!.raw);
+    const { status } = await gpg.decrypt(outer.attachments[1]!.content);
+    expect(status).toContain("GOODSIG");
+  });
+
+  it("refuses to send when the key folder cannot be read", async () => {
+    const broken = new EmailChannel({
+      transport: createSmtpTransport({ url: `smtp://127.0.0.1:${sink.port}`, tls: "none" }),
+      from: "smarty@example.org",
+      encryption: "pgp",
+      keysPath: join(dir.path, "no-such-folder"),
+      log: silentLogger(),
+    });
+    await expect(broken.deliver(report("alice@example.org"))).rejects.toMatchObject({ reason: "unusable" });
+    expect((await broken.checkRecipients(["alice@example.org"])).map((p) => p.reason)).toEqual(["unusable"]);
+    broken.close();
+  });
+
   it("refuses to send to a recipient without a key, or with an expired key", async () => {
     const before = sink.messages.length;
     await expect(channel.deliver(report("bob@example.org"))).rejects.toMatchObject({
