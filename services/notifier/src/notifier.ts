@@ -72,8 +72,6 @@ export async function createNotifier(config: NotifierConfig, deps: NotifierDeps)
     logger: log,
     ...(deps.mqttClientId ? { clientId: deps.mqttClientId } : {}),
   });
-  // The connection logs its errors; without a listener an 'error' event would end the process.
-  mqtt.on("error", () => undefined);
   const stats = new StatisticsEngine(new StatisticsStore(redis.client, prefix), {
     tariff: file.tariff,
     maxGapMs: file.statistics.max_gap,
