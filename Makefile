@@ -6,7 +6,8 @@ NPM ?= npm
 APT_PACKAGES := mosquitto mosquitto-clients redis-server prometheus prosody socat gnupg chromium udev lua-sec
 # binary -> Debian package, to install only what is missing
 DAEMON_BINARIES := mosquitto:mosquitto mosquitto_passwd:mosquitto-clients redis-server:redis-server \
-  prometheus:prometheus promtool:prometheus prosody:prosody socat:socat gpg:gnupg chromium:chromium udevadm:udev
+  prometheus:prometheus promtool:prometheus prosody:prosody socat:socat gpg:gnupg chromium:chromium udevadm:udev \
+  busybox:busybox
 
 # Node 24 LTS (what the images run) from the npm package, beside the system Node, for the unit tests.
 NODE24_DIR := .cache/node24

@@ -82,7 +82,7 @@ if [ -n "$problems" ]; then
   exit 78
 fi
 
-health="$(od -An -N 24 -tx1 /dev/urandom | tr -d ' \n')"
+health="$(LC_ALL=C tr -dc 'a-f0-9' </dev/urandom | head -c 48)"
 printf 'healthcheck:%s\n' "$health" >>"$plain"
 printf '%s\n' "$health" >"$out/healthcheck-password"
 

@@ -2,10 +2,13 @@
  * mosquitto/generate-auth.sh, the broker container's first step: it refuses a weak or missing configuration with
  * every problem at once (exit 78, like the services), and what it writes holds hashes, never a password.
  */
-import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { tempDir } from "@smarty/testkit";
+import { promisify } from "node:util";
+import { findBinary, tempDir } from "@smarty/testkit";
 import { afterEach, describe, expect, it } from "vitest";
+import { repoPath } from "./helpers/repo.js";
 import { generateAuth, passwordVariable, STACK_USERS, testPasswords } from "./helpers/stack-broker.js";
 
 const dirs: { remove(): void }[] = [];
@@ -83,5 +86,19 @@ describe("generate-auth.sh", () => {
     expect(acl).toContain("topic readwrite ha/sensor/#");
     expect(acl).not.toMatch(/ smarty\//);
     expect(STACK_USERS.every((u) => acl.includes(`user ${u}`))).toBe(true);
+  });
+
+  it("runs with BusyBox's shell and tools alone, as in the Alpine-based eclipse-mosquitto image", async () => {
+    const bin = join(outDir(), "..", "bin");
+    mkdirSync(bin, { recursive: true });
+    for (const applet of ["sh", "tr", "head", "mkdir", "mv", "printf", "cat", "rm"])
+      symlinkSync(findBinary("busybox"), join(bin, applet));
+    symlinkSync(findBinary("mosquitto_passwd"), join(bin, "mosquitto_passwd"));
+    const dir = join(bin, "..", "auth");
+    await promisify(execFile)(join(bin, "sh"), [repoPath("mosquitto", "generate-auth.sh"), dir], {
+      env: { PATH: bin, ...fullEnv() },
+    });
+    expect(readFileSync(join(dir, "healthcheck-password"), "utf8")).toMatch(/^[0-9a-f]{48}\n$/);
+    expect(readFileSync(join(dir, "passwd"), "utf8")).toMatch(/^healthcheck:\$7\$/m);
   });
 });
