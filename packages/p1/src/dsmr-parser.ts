@@ -9,7 +9,7 @@ import { crc16, formatCrc } from "./crc16.js";
 import { decodeHexText, namedValue, parseGeneric, parseKnown, parseMbus } from "./dsmr-values.js";
 import { CrcError, FrameFormatError } from "./errors.js";
 import { MBUS_CHANNELS, mbusDefaultUnit, mbusMedium } from "./mbus-registry.js";
-import { isSpace, lookupCode, scanCode, scanParts } from "./obis-line.js";
+import { isSpace, LineGroups, lookupCode, scanCode, scanGroups } from "./obis-line.js";
 import type { MbusReading, ObisValue, Reading } from "./reading.js";
 
 export { decodeHexText };
@@ -87,15 +87,15 @@ function buildReading(
     unknown_codes: unknown,
   };
   const len = text.length;
+  const groups = new LineGroups(b, text);
   let pos = from;
   for (;;) {
     // Leading whitespace, line ends and empty lines are skipped in one go.
     while (pos < len && isSpace(b[pos]!)) pos++;
     if (pos >= len) break;
     const s = pos;
-    const parts: string[] = [];
-    const open = scanCode(b, s, len);
-    const eol = open < 0 ? -1 : scanParts(b, text, open, len, parts);
+    const open = scanCode(b, s, len, groups);
+    const eol = open < 0 ? -1 : scanGroups(b, open, len, groups);
     if (eol < 0) {
       const nl = text.indexOf("\n", s);
       let e = nl < 0 ? len : nl;
@@ -105,18 +105,18 @@ function buildReading(
       continue;
     }
     pos = eol;
-    const kind = lookupCode(b, s, open);
+    const kind = lookupCode(b, s, open, groups.hash);
     if (kind === undefined) {
       const code = text.slice(s, open);
-      obis[code] = parseGeneric(parts);
+      obis[code] = parseGeneric(groups);
       unknown.push(code);
     } else if (kind.channel === 0) {
-      const value = parseKnown(kind.def, parts);
+      const value = parseKnown(kind.def, groups);
       obis[kind.code] = value;
       const nv = namedValue(kind.def, value);
       if (nv !== undefined) reading[kind.def.key] = nv;
     } else {
-      const value = parseMbus(kind.def, parts);
+      const value = parseMbus(kind.def, groups);
       obis[kind.code] = value;
       let entry = channels[kind.channel];
       if (entry === undefined) {

@@ -2,82 +2,110 @@
  * Values of one OBIS line (DSMR 5.0.2 §6.4 value formats; Luxmetering P1 spec v1.1.3 §4): numbers with an
  * optional `*unit`, hex octet strings, `YYMMDDhhmmssX` times, the power failure log and M-Bus values.
  *
- * This runs once per line of every telegram (about 60 lines every 10 s per meter, and every line of a replayed
- * file), so it scans characters instead of using regular expressions and builds each object once.
+ * This runs for every line of every telegram, so numbers, units and hex ids are read from the bytes where they
+ * are (obis-line.ts `LineGroups`) and a string is cut only for values that stay text.
  */
 import { DUMMY_MBUS_TIME, parseDsmrTime } from "./dsmr-time.js";
+import { LineGroups } from "./obis-line.js";
 import type { ObisDefinition } from "./obis-types.js";
 import type { ObisPart, ObisValue, PowerFailureEvent } from "./reading.js";
 import { convertUnit } from "./units.js";
 
 const MINUS = 0x2d;
 const DOT = 0x2e;
+const STAR = 0x2a;
 /** Below 2^53 an integer mantissa divided by an exact power of ten rounds like Number(text) does. */
 const MAX_EXACT_DIGITS = 15;
 const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
+/** Units the meters send, as shared strings: reused instead of cut from every line. */
+const UNITS = ["kWh", "kW", "kvarh", "kvar", "kVA", "V", "A", "m3", "s", "Wh", "W", "varh", "var", "VA", "GJ", "MJ"];
+const UNIT_BYTES = UNITS.map((u) => Buffer.from(u, "latin1"));
+
 /**
- * The number written in `s[0, end)` when it matches `-?\d+(\.\d+)?`, otherwise NaN.
- * Numbers are never NaN on the wire, so NaN is a safe "not a number" marker.
+ * Reads `-?\d+(\.\d+)?` at `s` and returns its value, leaving the index after it in `g.stop`; NaN (with
+ * `g.stop` meaningless) when there is no such number. Numbers are never NaN on the wire, so NaN is a safe marker.
  */
-function decimalValue(s: string, end: number): number {
-  let i = 0;
-  const negative = s.charCodeAt(0) === MINUS;
-  if (negative) i = 1;
+function decimalAt(g: LineGroups, s: number, e: number): number {
+  const b = g.bytes;
+  let i = s;
+  const negative = b[i] === MINUS;
+  if (negative) i++;
   let mantissa = 0;
-  let digits = 0;
-  let c = 0;
   const intStart = i;
-  for (; i < end; i++) {
-    c = s.charCodeAt(i) - 48;
+  for (; i < e; i++) {
+    const c = b[i]! - 48;
     if (c < 0 || c > 9) break;
     mantissa = mantissa * 10 + c;
   }
   if (i === intStart) return Number.NaN;
-  digits = i - intStart;
+  let digits = i - intStart;
   let decimals = 0;
-  if (i < end) {
-    if (s.charCodeAt(i) !== DOT) return Number.NaN;
+  if (i < e && b[i] === DOT) {
     const decStart = ++i;
-    for (; i < end; i++) {
-      c = s.charCodeAt(i) - 48;
-      if (c < 0 || c > 9) return Number.NaN;
+    for (; i < e; i++) {
+      const c = b[i]! - 48;
+      if (c < 0 || c > 9) break;
       mantissa = mantissa * 10 + c;
     }
     decimals = i - decStart;
     if (decimals === 0) return Number.NaN;
     digits += decimals;
   }
-  if (digits > MAX_EXACT_DIGITS) return Number(s.slice(0, end));
+  g.stop = i;
+  if (digits > MAX_EXACT_DIGITS) return Number(g.text.slice(s, i));
   const value = decimals === 0 ? mantissa : mantissa / POW10[decimals]!;
   return negative ? -value : value;
 }
 
-/** `025.653*kWh` → `{value: 25.653, unit: "kWh"}`; anything that is not a decimal number stays text. */
-export function splitPart(part: string): ObisPart {
-  const star = part.indexOf("*");
-  const value = decimalValue(part, star < 0 ? part.length : star);
-  if (Number.isNaN(value)) return { value: part };
-  return star < 0 ? { value } : { value, unit: part.slice(star + 1) };
+function unitAt(g: LineGroups, s: number, e: number): string {
+  const n = e - s;
+  const b = g.bytes;
+  for (let u = 0; u < UNIT_BYTES.length; u++) {
+    const ub = UNIT_BYTES[u]!;
+    if (ub.length !== n) continue;
+    let i = 0;
+    while (i < n && ub[i] === b[s + i]) i++;
+    if (i === n) return UNITS[u]!;
+  }
+  return g.text.slice(s, e);
 }
 
-/** Like splitPart, with the registry unit filled in when the telegram omits it (2018 Lux firmware). */
-function splitPartWithUnit(part: string, unit: string | undefined): ObisPart {
-  const star = part.indexOf("*");
-  const value = decimalValue(part, star < 0 ? part.length : star);
-  if (Number.isNaN(value)) return { value: part };
-  if (star >= 0) return { value, unit: part.slice(star + 1) };
+/**
+ * Group k as a value: `025.653*kWh` → `{value: 25.653, unit: "kWh"}`; text when it is not a decimal number.
+ * `unit` fills in a unit the telegram omits (2018 Lux firmware), for numbers only.
+ */
+function partAt(g: LineGroups, k: number, unit?: string): ObisPart {
+  const e = g.end[k]!;
+  const value = decimalAt(g, g.start[k]!, e);
+  // A number must fill the group or stop at the first `*`, which starts the unit.
+  if (Number.isNaN(value) || (g.stop < e && g.bytes[g.stop] !== STAR)) return { value: g.str(k) };
+  if (g.stop < e) return { value, unit: unitAt(g, g.stop + 1, e) };
   return unit === undefined ? { value } : { value, unit };
 }
 
-export function parseGeneric(parts: readonly string[]): ObisValue {
-  const first = splitPart(parts[0]!);
-  if (parts.length === 1) return first;
-  return withValues(first, parts.map(splitPart));
+/** `025.653*kWh` → `{value: 25.653, unit: "kWh"}`; anything that is not a decimal number stays text. */
+export function splitPart(part: string): ObisPart {
+  const g = new LineGroups(Buffer.from(part, "latin1"), part);
+  g.push(0, part.length);
+  return partAt(g, 0);
+}
+
+function parts(g: LineGroups, unit?: string): ObisPart[] {
+  const out: ObisPart[] = [];
+  for (let k = 0; k < g.count; k++) out.push(partAt(g, k, unit));
+  return out;
 }
 
 function withValues(first: ObisPart, values: readonly ObisPart[]): ObisValue {
   return first.unit === undefined ? { value: first.value, values } : { value: first.value, unit: first.unit, values };
+}
+
+/** The `obis` entry of a code the registry does not know. */
+export function parseGeneric(g: LineGroups): ObisValue {
+  if (g.count === 1) return partAt(g, 0);
+  const values = parts(g);
+  return withValues(values[0]!, values);
 }
 
 function hexNibble(c: number): number {
@@ -87,39 +115,51 @@ function hexNibble(c: number): number {
   return -1;
 }
 
-/** Hex octet strings (Lux 0-0:42.0.0, 0-n:96.1.0, 96.13.x) become text when every byte is printable ASCII. */
-export function decodeHexText(s: string): string {
-  const n = s.length;
-  if (n === 0 || n % 2 !== 0) return s;
+/** Hex octets in `bytes[s, e)` as text when every octet is printable ASCII, otherwise undefined. */
+function hexTextAt(bytes: Uint8Array, s: number, e: number): string | undefined {
+  if (s === e || (e - s) % 2 !== 0) return undefined;
   let out = "";
-  for (let i = 0; i < n; i += 2) {
-    const hi = hexNibble(s.charCodeAt(i));
-    const lo = hexNibble(s.charCodeAt(i + 1));
-    if (hi < 0 || lo < 0) return s;
-    const b = hi * 16 + lo;
-    if (b < 0x20 || b > 0x7e) return s;
-    out += String.fromCharCode(b);
+  for (let i = s; i < e; i += 2) {
+    const hi = hexNibble(bytes[i]!);
+    const lo = hexNibble(bytes[i + 1]!);
+    if (hi < 0 || lo < 0) return undefined;
+    const c = hi * 16 + lo;
+    if (c < 0x20 || c > 0x7e) return undefined;
+    out += String.fromCharCode(c);
   }
   return out;
 }
 
+/** Hex octet strings (Lux 0-0:42.0.0, 0-n:96.1.0, 96.13.x) become text when every byte is printable ASCII. */
+export function decodeHexText(s: string): string {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return s;
+  return hexTextAt(Buffer.from(s, "latin1"), 0, s.length) ?? s;
+}
+
+function hexTextGroup(g: LineGroups, k: number): string {
+  return hexTextAt(g.bytes, g.start[k]!, g.end[k]!) ?? g.str(k);
+}
+
 /** The `obis` entry of a registry row. */
-export function parseKnown(def: ObisDefinition, parts: readonly string[]): ObisValue {
-  const p0 = parts[0]!;
+export function parseKnown(def: ObisDefinition, g: LineGroups): ObisValue {
   switch (def.kind) {
     case "text":
-      return { value: def.hexText ? decodeHexText(p0) : p0 };
+      return { value: def.hexText ? hexTextGroup(g, 0) : g.str(0) };
     case "version":
-      return { value: p0 };
-    case "time":
-      return { value: parseDsmrTime(p0) ?? p0 };
-    case "log":
-      return { value: splitPart(p0).value as number, values: parts.map(splitPart) };
+      return { value: g.str(0) };
+    case "time": {
+      const t = g.str(0);
+      return { value: parseDsmrTime(t) ?? t };
+    }
+    case "log": {
+      const values = parts(g);
+      return { value: values[0]!.value as number, values };
+    }
     default: {
-      const first = splitPartWithUnit(p0, def.unit);
-      if (parts.length === 1) return first;
-      const values: ObisPart[] = [first];
-      for (let i = 1; i < parts.length; i++) values.push(splitPartWithUnit(parts[i]!, def.unit));
+      const first = partAt(g, 0, def.unit);
+      if (g.count === 1) return first;
+      const values = [first];
+      for (let k = 1; k < g.count; k++) values.push(partAt(g, k, def.unit));
       return withValues(first, values);
     }
   }
@@ -151,24 +191,24 @@ export function namedValue(def: ObisDefinition, v: ObisValue): unknown {
 }
 
 /** `1-0:99.97.0(n)(0-0:96.7.19)(end time)(duration*s)…` (DSMR 5.0.2 §6.12 power failure event log). */
-function powerFailureEvents(parts: readonly ObisPart[]): PowerFailureEvent[] {
+function powerFailureEvents(values: readonly ObisPart[]): PowerFailureEvent[] {
   const events: PowerFailureEvent[] = [];
-  for (let i = 2; i + 1 < parts.length; i += 2) {
-    const time = parseDsmrTime(String(parts[i]!.value));
-    const duration = parts[i + 1]!.value;
+  for (let i = 2; i + 1 < values.length; i += 2) {
+    const time = parseDsmrTime(String(values[i]!.value));
+    const duration = values[i + 1]!.value;
     if (time && typeof duration === "number") events.push({ time, duration_s: duration });
   }
   return events;
 }
 
 /** The `obis` entry of an M-Bus channel line (`0-n:…`). */
-export function parseMbus(def: ObisDefinition, parts: readonly string[]): ObisValue {
-  const p0 = parts[0]!;
-  if (def.key === "equipment_id") return { value: decodeHexText(p0) };
-  if (def.key !== "value") return splitPart(p0);
-  const reading = splitPart(parts[1] ?? "");
+export function parseMbus(def: ObisDefinition, g: LineGroups): ObisValue {
+  if (def.key === "equipment_id") return { value: hexTextGroup(g, 0) };
+  if (def.key !== "value") return partAt(g, 0);
+  const reading: ObisPart = g.count > 1 ? partAt(g, 1) : { value: "" };
+  const t = g.str(0);
   // An unconfigured channel sends the dummy capture time (Lux spec §4.2): the value has no time.
-  const time = p0 === DUMMY_MBUS_TIME ? undefined : parseDsmrTime(p0);
+  const time = t === DUMMY_MBUS_TIME ? undefined : parseDsmrTime(t);
   if (time === undefined) return reading;
   return reading.unit === undefined
     ? { value: reading.value, time }

@@ -61,8 +61,10 @@ function isHexDigit(b: number): boolean {
 
 export class FrameSplitter {
   private readonly max: number;
+  /** Bytes not yet consumed are buf[pos, fill); the buffer is reused and grows only for a larger frame. */
   private buf: Buffer = Buffer.alloc(0);
   private pos = 0;
+  private fill = 0;
   /** Stream offset of buf[0]. */
   private base = 0;
   private junk = 0;
@@ -78,36 +80,48 @@ export class FrameSplitter {
 
   /** Bytes held for an incomplete frame (bounded by maxFrameBytes plus one chunk). */
   get pendingBytes(): number {
-    return this.buf.length - this.pos;
+    return this.fill - this.pos;
   }
 
   push(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
-    const rest = this.buf.length - this.pos;
-    this.base += this.pos;
-    this.buf = rest > 0 ? Buffer.concat([this.buf.subarray(this.pos), chunk]) : Buffer.from(chunk);
-    this.pos = 0;
+    const rest = this.fill - this.pos;
+    if (this.fill + chunk.length > this.buf.length) {
+      // Move the pending bytes to the front, into a larger buffer when they and the chunk do not fit. Copying
+      // only here keeps a frame that arrives in many small serial reads linear in its length.
+      const target =
+        rest + chunk.length > this.buf.length
+          ? Buffer.allocUnsafe(Math.max(rest + chunk.length, 2 * this.max))
+          : this.buf;
+      this.buf.copy(target, 0, this.pos, this.fill);
+      this.buf = target;
+      this.base += this.pos;
+      this.pos = 0;
+      this.fill = rest;
+    }
+    this.buf.set(chunk, this.fill);
+    this.fill += chunk.length;
     this.process(false);
   }
 
   /** End of stream: a pending partial frame is reported as truncated, pending junk as junk. */
   end(): void {
     this.process(true);
-    const rest = this.buf.length - this.pos;
+    const rest = this.fill - this.pos;
     if (rest > 0) this.skip("truncated", rest);
     this.flushJunk();
   }
 
   /** Drops a pending partial frame (for example after an idle timeout of the source) and reports it. */
   reset(): void {
-    const rest = this.buf.length - this.pos;
+    const rest = this.fill - this.pos;
     if (rest > 0) this.skip("truncated", rest);
     this.flushJunk();
     this.afterFrame = false;
   }
 
   private process(atEnd: boolean): void {
-    while (this.pos < this.buf.length) {
+    while (this.pos < this.fill) {
       const b = this.buf[this.pos]!;
       if (b === TAG) {
         if (!this.tryEncrypted(atEnd)) return;
@@ -122,7 +136,7 @@ export class FrameSplitter {
 
   /** Returns false when more bytes are needed. */
   private tryEncrypted(atEnd: boolean): boolean {
-    const avail = this.buf.length - this.pos;
+    const avail = this.fill - this.pos;
     const headerOk = this.headerPlausible(this.pos, Math.min(avail, ENCRYPTED_HEADER_BYTES));
     if (!headerOk) {
       this.addJunk(1);
@@ -157,9 +171,11 @@ export class FrameSplitter {
   private nextEncryptedHeader(total: number): number {
     const buf = this.buf;
     const start = this.pos;
-    for (let k = 1; k <= total - 10; k++) {
-      const at = start + k;
-      if (buf[at] !== TAG || buf[at + 1] !== 0x08) continue;
+    const last = start + total - 10;
+    // indexOf is a native byte search; the bound keeps stale bytes after `fill` out of every decision.
+    for (let at = buf.indexOf(TAG, start + 1); at >= 0 && at <= last; at = buf.indexOf(TAG, at + 1)) {
+      const k = at - start;
+      if (buf[at + 1] !== 0x08) continue;
       if (buf.compare(buf, start + 2, start + 10, at + 2, at + 10) !== 0) continue;
       if (k <= total - ENCRYPTED_HEADER_BYTES && !this.headerPlausible(at, ENCRYPTED_HEADER_BYTES)) continue;
       return k;
@@ -170,7 +186,7 @@ export class FrameSplitter {
   private tryPlaintext(atEnd: boolean): boolean {
     const buf = this.buf;
     const start = this.pos;
-    const end = buf.length;
+    const end = this.fill;
     for (let i = start + Math.max(1, this.scanned); i < end; i++) {
       const b = buf[i]!;
       if (b === SLASH || b === TAG) {
@@ -198,7 +214,7 @@ export class FrameSplitter {
   }
 
   private giveUp(): boolean {
-    this.skip("truncated", this.buf.length - this.pos);
+    this.skip("truncated", this.fill - this.pos);
     return true;
   }
 

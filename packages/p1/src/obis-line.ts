@@ -24,9 +24,12 @@ const OPEN = 0x28;
 const CLOSE = 0x29;
 const LF = 0x0a;
 
+const HASH_MASK = 0x3fffffff;
+
+/** The hash scanCode computes on the fly, for the registry codes. */
 function codeHash(b: Uint8Array, start: number, end: number): number {
   let h = 0;
-  for (let i = start; i < end; i++) h = (Math.imul(h, 31) + b[i]!) & 0x3fffffff;
+  for (let i = start; i < end; i++) h = (Math.imul(h, 31) + b[i]!) & HASH_MASK;
   return h;
 }
 
@@ -62,9 +65,11 @@ for (let k = 0; k < KINDS.length; k++) {
   HASHES[slot] = h;
 }
 
-/** The registry meaning of the code `b[start, end)`, or undefined for a code the registry does not know. */
-export function lookupCode(b: Uint8Array, start: number, end: number): LineKind | undefined {
-  const h = codeHash(b, start, end);
+/**
+ * The registry meaning of the code `b[start, end)` whose hash scanCode left in `h`, or undefined for a code the
+ * registry does not know.
+ */
+export function lookupCode(b: Uint8Array, start: number, end: number, h: number): LineKind | undefined {
   const n = end - start;
   for (let slot = h & TABLE_MASK; SLOTS[slot] !== 0; slot = (slot + 1) & TABLE_MASK) {
     if (HASHES[slot] !== h) continue;
@@ -83,34 +88,90 @@ export function isSpace(c: number): boolean {
   return c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0;
 }
 
-/** Index after 1–3 digits at `i` followed by `sep`, or -1. */
-function digitsThen(b: Uint8Array, i: number, end: number, sep: number): number {
-  let j = i;
-  while (j < end) {
-    const c = b[j]!;
-    if (c < 0x30 || c > 0x39) break;
-    j++;
-  }
-  const digits = j - i;
-  return digits === 0 || digits > 3 || j >= end || b[j] !== sep ? -1 : j + 1;
-}
+/** What follows each of the five groups of an OBIS code: `-`, `:`, `.`, `.`, then the first `(`. */
+const SEPARATORS = Uint8Array.of(0x2d, 0x3a, 0x2e, 0x2e, OPEN);
 
-/** Index of the `(` that ends a well-formed OBIS code starting at `s`, or -1. */
-export function scanCode(b: Uint8Array, s: number, end: number): number {
-  let i = digitsThen(b, s, end, 0x2d); // A-
-  if (i > 0) i = digitsThen(b, i, end, 0x3a); // B:
-  if (i > 0) i = digitsThen(b, i, end, 0x2e); // C.
-  if (i > 0) i = digitsThen(b, i, end, 0x2e); // D.
-  if (i > 0) i = digitsThen(b, i, end, OPEN); // E(
-  return i > 0 ? i - 1 : -1;
+/**
+ * Index of the `(` that ends a well-formed OBIS code starting at `s`, or -1. Also leaves the code's hash in
+ * `g.hash` for lookupCode, so the code's bytes are read once.
+ */
+export function scanCode(b: Uint8Array, s: number, end: number, g: LineGroups): number {
+  let h = 0;
+  let i = s;
+  for (let field = 0; field < 5; field++) {
+    const start = i;
+    while (i < end) {
+      const c = b[i]!;
+      if (c < 0x30 || c > 0x39) break;
+      h = (Math.imul(h, 31) + c) & HASH_MASK;
+      i++;
+    }
+    const digits = i - start;
+    if (digits === 0 || digits > 3 || i >= end || b[i] !== SEPARATORS[field]) return -1;
+    if (field === 4) break;
+    h = (Math.imul(h, 31) + b[i]!) & HASH_MASK;
+    i++;
+  }
+  g.hash = h;
+  return i;
 }
 
 /**
- * Reads the groups `(a)(b)…` from `open` to the end of the line into `parts` (strings cut from `text`, the
- * latin1 form of `b`). Returns the index of the line's `\n` (or `end`), or -1 when the line is not groups
- * followed only by whitespace.
+ * Where the `(…)` groups of one line are, as offsets into the telegram: group k is `text[start[k], end[k])`.
+ * One instance serves every line of a telegram, so no array or substring is made for a group nobody reads.
  */
-export function scanParts(b: Uint8Array, text: string, open: number, end: number, parts: string[]): number {
+export class LineGroups {
+  start = new Int32Array(8);
+  end = new Int32Array(8);
+  count = 0;
+  /** Scratch: hash of the last code scanCode read. */
+  hash = 0;
+  /** Scratch: where the last number read by dsmr-values.ts stopped. */
+  stop = 0;
+
+  constructor(
+    /** The telegram bytes. */
+    readonly bytes: Uint8Array,
+    /** The same telegram as latin1 text (one character per byte), to cut strings from. */
+    readonly text: string,
+  ) {}
+
+  /** Group k as a string. */
+  str(k: number): string {
+    const s = this.start[k]!;
+    const e = this.end[k]!;
+    return s === e ? "" : this.text.slice(s, e);
+  }
+
+  /** All groups as strings. */
+  strings(): string[] {
+    const out: string[] = [];
+    for (let k = 0; k < this.count; k++) out.push(this.str(k));
+    return out;
+  }
+
+  push(start: number, end: number): void {
+    if (this.count === this.start.length) {
+      const grow = (a: Int32Array) => {
+        const n = new Int32Array(a.length * 2);
+        n.set(a);
+        return n;
+      };
+      this.start = grow(this.start);
+      this.end = grow(this.end);
+    }
+    this.start[this.count] = start;
+    this.end[this.count] = end;
+    this.count++;
+  }
+}
+
+/**
+ * Reads the groups `(a)(b)…` from `open` to the end of the line into `groups`. Returns the index of the line's
+ * `\n` (or `end`), or -1 when the line is not groups followed only by whitespace.
+ */
+export function scanGroups(b: Uint8Array, open: number, end: number, groups: LineGroups): number {
+  groups.count = 0;
   let i = open;
   while (i < end && b[i] === OPEN) {
     const start = i + 1;
@@ -121,7 +182,7 @@ export function scanParts(b: Uint8Array, text: string, open: number, end: number
       if (c === OPEN || c === LF) return -1;
     }
     if (j >= end) return -1;
-    parts.push(text.slice(start, j));
+    groups.push(start, j);
     i = j + 1;
   }
   while (i < end && b[i] !== LF && isSpace(b[i]!)) i++;
