@@ -3,7 +3,7 @@
  * names. Every problem is reported at once, naming the variable; secrets may come from `<NAME>_FILE` (Docker
  * secrets). A bad configuration makes the service exit 78 (EX_CONFIG, sysexits.h).
  */
-import { readFileSync } from "node:fs";
+import { accessSync, constants, readFileSync } from "node:fs";
 import { z } from "zod";
 import { parseDuration } from "./duration.js";
 
@@ -97,6 +97,23 @@ export const envList = () =>
         .filter(Boolean),
     );
 
+/**
+ * An optional path to a file the service reads later (a CA certificate): checked readable at start, so a typo
+ * stops the service with exit 78 naming the variable instead of failing once it connects.
+ */
+export const envReadableFile = () =>
+  z
+    .string()
+    .optional()
+    .superRefine((path, ctx) => {
+      if (path === undefined) return;
+      try {
+        accessSync(path, constants.R_OK);
+      } catch (err) {
+        ctx.addIssue({ code: "custom", message: `cannot read ${path} (${(err as NodeJS.ErrnoException).code})` });
+      }
+    });
+
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
 /** Variables every service reads: the broker and logging. */
@@ -112,7 +129,7 @@ export const commonEnv = {
     .string()
     .default("smarty")
     .refine((s) => /^[^#+\s]+$/.test(s) && !s.endsWith("/"), "must be a topic prefix without wildcards or trailing /"),
-  MQTT_CA_FILE: z.string().optional(),
+  MQTT_CA_FILE: envReadableFile(),
   SMARTY_INSTANCE: z
     .string()
     .default("main")

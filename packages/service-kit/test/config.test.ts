@@ -59,4 +59,14 @@ describe("loadConfig", () => {
     );
     expect(problems({ SMARTY_KEY_FILE: "/nonexistent/key" })[0]).toMatch(/^SMARTY_KEY_FILE: cannot read/);
   });
+
+  it("refuses an MQTT_CA_FILE that cannot be read at start, naming the variable", () => {
+    const valid = { SMARTY_KEY: "A".repeat(32) };
+    expect(problems({ ...valid, MQTT_CA_FILE: "/nonexistent/ca.pem" })).toEqual([
+      "MQTT_CA_FILE: cannot read /nonexistent/ca.pem (ENOENT)",
+    ]);
+    const file = join(tmpdir(), `smarty-ca-${process.pid}.pem`);
+    writeFileSync(file, "-----BEGIN CERTIFICATE-----\n");
+    expect(loadConfig(schema, { ...valid, MQTT_CA_FILE: file }).MQTT_CA_FILE).toBe(file);
+  });
 });

@@ -3,7 +3,7 @@
  * variables come from service-kit, the XMPP bot's from xmpp/config.ts; rules, tariff and schedule live in the
  * optional NOTIFIER_CONFIG file (config-file.ts). Email is enabled when SMTP_URL is set.
  */
-import { ConfigError, commonEnv, envDuration, envList, loadConfig } from "@smarty/service-kit";
+import { ConfigError, commonEnv, envDuration, envList, envReadableFile, loadConfig } from "@smarty/service-kit";
 import { z } from "zod";
 import { type FileConfig, loadFileConfig } from "./config-file.js";
 import type { SmtpSettings, SmtpTls } from "./email/smtp-transport.js";
@@ -36,7 +36,7 @@ export const notifierEnv = z.object({
   EMAIL_PGP_KEYS: z.string().optional(),
   EMAIL_ENCRYPTION: z.enum(["pgp", "off"], { message: "must be pgp or off" }).default("pgp"),
   NOTIFIER_CONFIG: z.string().optional(),
-  NOTIFIER_SMTP_CA_FILE: z.string().optional(),
+  NOTIFIER_SMTP_CA_FILE: envReadableFile(),
   NOTIFIER_PGP_SIGNING_KEY: z.string().optional(),
   NOTIFIER_PGP_SIGNING_PASSPHRASE: z.string().optional(),
   NOTIFIER_REDIS_PREFIX: z.string().default("smarty:notifier:"),

@@ -20,6 +20,17 @@ function problems(env: Record<string, string>): string[] {
 }
 
 describe("notifier configuration", () => {
+  it("refuses an unreadable NOTIFIER_SMTP_CA_FILE and a malformed XMPP_DOMAIN at start", () => {
+    const smtp = { SMTP_URL: "smtp://127.0.0.1:25", EMAIL_FROM: "s@example.org", EMAIL_TO: "a@example.org" };
+    expect(problems({ ...smtp, EMAIL_ENCRYPTION: "off", NOTIFIER_SMTP_CA_FILE: "/nonexistent/ca.pem" })).toEqual([
+      "NOTIFIER_SMTP_CA_FILE: cannot read /nonexistent/ca.pem (ENOENT)",
+    ]);
+    const xmpp = { XMPP_SERVICE: "xmpp://127.0.0.1:5222", XMPP_USERNAME: "bot", XMPP_PASSWORD: "pw-0123456789" };
+    expect(problems({ ...xmpp, XMPP_ALLOWED_JIDS: "a@example.org", XMPP_DOMAIN: "not a domain" })).toEqual([
+      "XMPP_DOMAIN: must be a domain like example.org",
+    ]);
+  });
+
   it("runs with no variables at all: no email, no bot, default rules", () => {
     const c = loadNotifierConfig({});
     expect(c.email).toBeUndefined();

@@ -20,7 +20,11 @@ export const xmppEnv = {
       (s) => s === undefined || SERVICE.test(s),
       "must be xmpp://host:5222 (STARTTLS) or xmpps://host:5223 (direct TLS)",
     ),
-  XMPP_DOMAIN: z.string().optional(),
+  /** The domain part of the bot's JID (RFC 7622 §3.2): no spaces, @, / or quotes. */
+  XMPP_DOMAIN: z
+    .string()
+    .optional()
+    .refine((s) => s === undefined || /^[^@/\s"&'<>:]{1,253}$/.test(s), "must be a domain like example.org"),
   XMPP_USERNAME: z.string().optional(),
   XMPP_PASSWORD: z.string().optional(),
   XMPP_RESOURCE: z
