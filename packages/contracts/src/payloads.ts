@@ -154,7 +154,13 @@ export type Alert = z.infer<typeof alertSchema>;
 
 /** `<base>/notifier/cmd`. */
 export const notifierCommandSchema = z.discriminatedUnion("command", [
-  z.object({ command: z.literal("report"), period: periodKindSchema, transaction: z.string().optional() }),
+  z.object({
+    command: z.literal("report"),
+    period: periodKindSchema,
+    /** A time inside the period to report (default now): the report of an earlier, closed period. */
+    at: isoTime.optional(),
+    transaction: z.string().optional(),
+  }),
   z.object({ command: z.literal("mute"), duration_s: z.number().positive(), transaction: z.string().optional() }),
   z.object({ command: z.literal("unmute"), transaction: z.string().optional() }),
 ]);

@@ -18,8 +18,14 @@ export async function runCommand(backend: BotBackend, payload: Buffer | string):
   const tx = cmd.transaction ? { transaction: cmd.transaction } : {};
   try {
     switch (cmd.command) {
-      case "report":
-        return { status: "ok", data: { period: cmd.period, message: await backend.requestReport(cmd.period) }, ...tx };
+      case "report": {
+        const at = cmd.at === undefined ? undefined : Date.parse(cmd.at);
+        return {
+          status: "ok",
+          data: { period: cmd.period, message: await backend.requestReport(cmd.period, at) },
+          ...tx,
+        };
+      }
       case "mute": {
         backend.mute(cmd.duration_s * 1000);
         const until = backend.mutedUntil();

@@ -191,7 +191,7 @@ export class NotifierCore implements Component, BotBackend {
     return this.o.alerts.engine.mutedUntil();
   }
 
-  requestReport(period: PeriodKind): Promise<string> {
-    return this.o.reports.request(period);
+  requestReport(period: PeriodKind, at?: number): Promise<string> {
+    return this.o.reports.request(period, at);
   }
 }

@@ -71,5 +71,6 @@ export interface BotBackend {
   unmute(): void;
   mutedUntil(): number | null;
   /** Sends the report of the period so far by email now; resolves to a short human answer. */
-  requestReport(period: PeriodKind): Promise<string>;
+  /** Mails the report of the period containing `at` (default now). */
+  requestReport(period: PeriodKind, at?: number): Promise<string>;
 }

@@ -3,10 +3,11 @@ import { describe, expect, it } from "vitest";
 import { runCommand } from "../src/commands.js";
 import type { BotBackend } from "../src/ports.js";
 
-function backend(): BotBackend & { muted: number | null; reports: PeriodKind[] } {
+function backend(): BotBackend & { muted: number | null; reports: PeriodKind[]; reportAt: (number | undefined)[] } {
   const b = {
     muted: null as number | null,
     reports: [] as PeriodKind[],
+    reportAt: [] as (number | undefined)[],
     meters: () => [],
     latest: () => undefined,
     latestReceivedAt: () => undefined,
@@ -21,8 +22,9 @@ function backend(): BotBackend & { muted: number | null; reports: PeriodKind[] }
       b.muted = null;
     },
     mutedUntil: () => b.muted,
-    requestReport(p: PeriodKind) {
+    requestReport(p: PeriodKind, at?: number) {
       b.reports.push(p);
+      b.reportAt.push(at);
       return Promise.resolve(`The ${p} report is on its way (1 mail).`);
     },
   };
@@ -38,6 +40,17 @@ describe("notifier commands", () => {
       transaction: "t1",
     });
     expect(b.reports).toEqual(["week"]);
+    expect(b.reportAt).toEqual([undefined]);
+  });
+
+  it("sends the report of an earlier period when given a time inside it", async () => {
+    const b = backend();
+    const r = await runCommand(b, '{"command":"report","period":"day","at":"2026-03-28T12:00:00+01:00"}');
+    expect(r).toMatchObject({ status: "ok", data: { period: "day" } });
+    expect(b.reportAt).toEqual([Date.parse("2026-03-28T11:00:00Z")]);
+    expect(await runCommand(b, '{"command":"report","period":"day","at":"yesterday"}')).toMatchObject({
+      status: "error",
+    });
   });
 
   it("mutes for a duration and unmutes", async () => {

@@ -68,10 +68,13 @@ export class ReportService {
     return queued;
   }
 
-  /** The report of the period so far, now; a short answer for the chat bot and the command reply. */
-  async request(kind: PeriodKind): Promise<string> {
+  /**
+   * The report of the period containing `at` (default now: the period so far), mailed now; a short answer for the
+   * chat bot and the command reply.
+   */
+  async request(kind: PeriodKind, at?: number): Promise<string> {
     if (!this.enabled) return "Email is not configured (SMTP_URL), so there is no report to send.";
-    const n = await this.send(kind, this.o.clock.now(), false);
+    const n = await this.send(kind, at ?? this.o.clock.now(), false);
     return n === 0
       ? `No statistics yet for this ${kind}.`
       : `The ${kind} report is on its way (${n} mail${n === 1 ? "" : "s"}).`;
