@@ -8,7 +8,8 @@
  * 2. A one-day capture (8 640 encrypted frames) replayed by the service (`SMARTY_SOURCE=file://…?speed=max`, state
  *    topics on) into mosquitto, first → last reading at the subscriber, and the service's RSS right after.
  *    Targets: < 2 s, RSS < 60 MB.
- * 3. The same capture through `replayCapture`, what `smarty replay` runs (readings only). Target < 2 s.
+ * 3. The same capture through `smarty replay` (readings only), run from the CLI build, with its peak RSS.
+ *    Target < 2 s.
  *
  * INGEST_BENCH_PARTS=idle,latency,service,replay picks parts; INGEST_BENCH_NODE_FLAGS passes V8 flags to the
  * service (e.g. "--max-old-space-size=64"). Prints one line per figure and a JSON summary.
@@ -39,7 +40,6 @@ const KEY = Buffer.from(KEY_HEX, "hex");
 
 const { MeterSimulator } = await import("@smarty/simulator");
 const { startMosquitto, startPtyPair, tempDir, waitFor } = await import("@smarty/testkit");
-const { replayCapture } = await import("@smarty/ingest");
 const mqtt = (await import("mqtt")).default;
 
 // Two shared cores: the load average says how much the figures below can be trusted.
@@ -54,9 +54,10 @@ const results = {};
 const broker = await startMosquitto();
 const work = tempDir("bench-ingest");
 try {
+  // The service and the CLI run from their builds, as in production.
   execFileSync(
     process.execPath,
-    [join(root, "node_modules/typescript/bin/tsc"), "-b", "services/ingest/tsconfig.build.json"],
+    [join(root, "node_modules/typescript/bin/tsc"), "-b", "packages/cli/tsconfig.build.json"],
     {
       cwd: root,
       stdio: "inherit",
@@ -219,14 +220,42 @@ async function replay(capture) {
     if (!packet.retain) got++;
   });
   const t0 = performance.now();
-  const r = await replayCapture({
-    path: capture,
-    decoder: { key: KEY },
-    mqtt: { url: broker.url, protocolVersion: 4, baseTopic: "replay" },
+  const child = spawn(
+    process.execPath,
+    [
+      ...v8Flags,
+      join(root, "packages/cli/bin/smarty.js"),
+      "replay",
+      capture,
+      "--mqtt",
+      broker.url,
+      "--base-topic",
+      "replay",
+    ],
+    { cwd: root, env: { PATH: process.env.PATH, SMARTY_KEY: KEY_HEX }, stdio: ["ignore", "pipe", "inherit"] },
+  );
+  let out = "";
+  child.stdout.on("data", (b) => {
+    out += b.toString();
   });
-  await waitFor(() => got >= r.readings, 60_000, "replayed readings", 5);
+  // VmHWM only grows: the last sample before the exit is the peak.
+  let peak = 0;
+  const sampler = setInterval(() => {
+    try {
+      peak = Math.max(peak, vm(child.pid, "VmHWM"));
+    } catch {
+      // the process has just exited
+    }
+  }, 20);
+  const code = await new Promise((r) => child.once("exit", r));
+  clearInterval(sampler);
+  await waitFor(() => got >= DAY_FRAMES, 60_000, "replayed readings", 5);
   results.replay_s = +((performance.now() - t0) / 1000).toFixed(3);
-  results.replay_readings = r.readings;
+  results.replay_peak_rss_mb = peak;
+  results.replay_exit = code;
   await sub.endAsync();
-  console.log(`smarty replay, one day (${r.readings} readings) into mosquitto: ${results.replay_s} s (target < 2 s)`);
+  console.log(`${out.trim()}`);
+  console.log(
+    `smarty replay, one day (${got} readings) into mosquitto: ${results.replay_s} s including process start (target < 2 s), peak RSS ${peak} MB (target < 60 MB)`,
+  );
 }

@@ -21,9 +21,6 @@ export function mqttComponent(options: MqttConnectionOptions, clock: Clock): Mqt
   const connection = new MqttConnection({ ...options, logger: options.logger.child({}, { level: "error" }) });
   let wasConnected = false;
   connection.on("connect", () => {
-    const stream = (connection as unknown as { client?: { stream?: { setNoDelay?: (v: boolean) => void } } }).client
-      ?.stream;
-    stream?.setNoDelay?.(true);
     wasConnected = true;
     log.info({ url: redactUrl(options.settings.url) }, "mqtt connected");
   });
