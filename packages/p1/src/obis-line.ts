@@ -54,6 +54,8 @@ const KINDS: readonly LineKind[] = (() => {
   return [...byCode.values()];
 })();
 
+// At most half full, so a probe ends quickly at an empty slot.
+if (KINDS.length > (1 << TABLE_BITS) / 2) throw new Error("obis-line: code table too small for the registry");
 const SLOTS = new Int32Array(1 << TABLE_BITS);
 const HASHES = new Int32Array(1 << TABLE_BITS);
 for (let k = 0; k < KINDS.length; k++) {
