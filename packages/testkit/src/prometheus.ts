@@ -13,6 +13,8 @@ export interface PrometheusOptions {
   readonly config: string | ((port: number) => string);
   /** Extra files written next to prometheus.yml (rule files), by relative name. */
   readonly files?: Readonly<Record<string, string>>;
+  /** Extra command-line flags, e.g. `--web.enable-remote-write-receiver`. */
+  readonly args?: readonly string[];
 }
 
 export interface PromSample {
@@ -62,6 +64,7 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Prome
     `--storage.tsdb.path=${join(dir.path, "data")}`,
     `--web.listen-address=127.0.0.1:${port}`,
     "--log.level=warn",
+    ...(options.args ?? []),
   ]);
   await untilReady(
     daemon,
