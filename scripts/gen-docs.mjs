@@ -8,7 +8,7 @@
  *   node scripts/gen-docs.mjs --check   exit 1 when docs/reading.md is out of date
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -90,26 +90,15 @@ export function applyBlocks(text, blocks) {
   return out;
 }
 
-function newestMtime(dir) {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
 async function main() {
-  const dist = join(ROOT, "packages", "p1", "dist", "index.js");
-  if (!existsSync(dist) || statSync(dist).mtimeMs < newestMtime(join(ROOT, "packages", "p1", "src"))) {
-    const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
-    const built = spawnSync(process.execPath, [tsc, "-b", "packages/p1/tsconfig.build.json"], {
-      cwd: ROOT,
-      stdio: "inherit",
-    });
-    if (built.status !== 0) process.exit(1);
-  }
-  const p1 = await import(dist);
+  // tsc -b is incremental: a no-op when packages/p1 is built and current.
+  const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
+  const built = spawnSync(process.execPath, [tsc, "-b", "packages/p1/tsconfig.build.json"], {
+    cwd: ROOT,
+    stdio: "inherit",
+  });
+  if (built.status !== 0) process.exit(1);
+  const p1 = await import(join(ROOT, "packages", "p1", "dist", "index.js"));
   const current = readFileSync(READING_DOC, "utf8");
   const next = applyBlocks(current, generatedBlocks(p1));
   if (process.argv.includes("--check")) {
