@@ -1,0 +1,195 @@
+/**
+ * Judges a finished soak: readings against frames, ingest counters against injected faults, statistics against the
+ * simulator's truth, notifications against alert episodes, mails against report requests, memory and logs. Every
+ * broken promise becomes one line in `failures`; `summary` is the table printed and kept in docs/reliability.md.
+ */
+import { expectedNotifications } from "./expected-alerts.js";
+import { type MailTally, tallyChat, tallyMails } from "./mail-check.js";
+import type { MeterFeed } from "./meter-feed.js";
+import { FAULT_KINDS } from "./options.js";
+import type { SoakRun } from "./run-soak.js";
+import type { ServiceProcess } from "./service-process.js";
+import { BOT_JID } from "./stack.js";
+
+/** Tolerance of a day's energy: the meter shows whole Wh (3 decimals of kWh) at both ends of the day. */
+export const ENERGY_TOLERANCE_KWH = 0.0021;
+/** RSS may not grow more than this past the baseline taken after the first 30 % of a process's life. */
+export const RSS_GROWTH_BOUND_MIB = 48;
+
+export interface SoakResult {
+  readonly failures: string[];
+  readonly summary: string;
+}
+
+/** Register value at `t`, interpolated between the delivered frames around it (clamped at the first one). */
+function registerAt(feed: MeterFeed, reg: Float64Array, delivered: number[], t: number): number {
+  let lo = 0;
+  let hi = delivered.length - 1;
+  const time = (k: number) => feed.time[delivered[k] ?? 0] ?? 0;
+  const value = (k: number) => reg[delivered[k] ?? 0] ?? 0;
+  if (t <= time(0)) return value(0);
+  if (t >= time(hi)) return value(hi);
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (time(mid) <= t) lo = mid;
+    else hi = mid;
+  }
+  const t0 = time(lo);
+  const t1 = time(hi);
+  return value(lo) + ((value(hi) - value(lo)) * (t - t0)) / (t1 - t0);
+}
+
+function checkDays(run: SoakRun, failures: string[]): number {
+  let checked = 0;
+  for (const feed of run.feeds) {
+    const delivered = feed.deliveredIndices();
+    const days = run.recorder.closedDays.get(feed.meterId);
+    for (let d = 0; d + 1 < run.midnights.length; d++) {
+      const a = run.midnights[d] ?? 0;
+      const b = run.midnights[d + 1] ?? 0;
+      const got = days?.get(a);
+      const label = `${feed.meterId} day ${new Date(a + 7_200_000).toISOString().slice(0, 10)}`;
+      if (!got) {
+        failures.push(`${label}: no closed-day statistics published`);
+        continue;
+      }
+      for (const [name, reg, value] of [
+        ["import", feed.importKwh, got.importKwh],
+        ["export", feed.exportKwh, got.exportKwh],
+      ] as const) {
+        const want = registerAt(feed, reg, delivered, b) - registerAt(feed, reg, delivered, a);
+        if (value === null || Math.abs(value - want) > ENERGY_TOLERANCE_KWH) {
+          failures.push(`${label}: ${name} ${value} kWh, truth ${want.toFixed(4)} kWh`);
+        }
+      }
+      checked++;
+    }
+  }
+  return checked;
+}
+
+function rssOf(s: ServiceProcess, failures: string[]): { maxMiB: number; growthMiB: number } {
+  let maxMiB = 0;
+  let growthMiB = 0;
+  for (const life of s.lifetimes) {
+    const kib = life.rss.map((r) => r.kib);
+    maxMiB = Math.max(maxMiB, ...kib.map((k) => k / 1024));
+    if (kib.length < 20) continue;
+    const base = Math.max(...kib.slice(Math.floor(kib.length * 0.3), Math.floor(kib.length * 0.4)));
+    const tail = Math.max(...kib.slice(Math.floor(kib.length * 0.75)));
+    growthMiB = Math.max(growthMiB, (tail - base) / 1024);
+  }
+  if (growthMiB > RSS_GROWTH_BOUND_MIB) failures.push(`${s.name}: RSS grew ${growthMiB.toFixed(1)} MiB after warm-up`);
+  return { maxMiB, growthMiB };
+}
+
+const CRASH = /unhandled rejection|uncaughtException|"level":60|^\s+at .*\(node:internal/im;
+
+function checkLogs(s: ServiceProcess, failures: string[]): void {
+  const out = s.output();
+  const m = CRASH.exec(out);
+  if (m) failures.push(`${s.name}: log shows "${m[0].trim()}"`);
+  for (const life of s.lifetimes) {
+    const e = life.end;
+    if (e && !e.expected) failures.push(`${s.name} (pid ${life.pid}) exited on its own: code ${e.code} ${e.signal}`);
+    if (e?.expected && e.signal === null && e.code !== 0) failures.push(`${s.name} stopped with exit code ${e.code}`);
+  }
+}
+
+function compareCounts(what: string, want: Map<string, number>, got: Map<string, number>, failures: string[]): void {
+  for (const k of new Set([...want.keys(), ...got.keys()])) {
+    if ((want.get(k) ?? 0) !== (got.get(k) ?? 0)) {
+      failures.push(`${what} ${k}: ${got.get(k) ?? 0} received, ${want.get(k) ?? 0} expected`);
+    }
+  }
+}
+
+const p99 = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(s.length * 0.99))] ?? 0;
+};
+
+export function checkSoak(run: SoakRun, mails: MailTally): SoakResult {
+  const failures = [...run.problems];
+  const t = run.feeds.map((f) => f.tally());
+  for (const [i, f] of run.feeds.entries()) {
+    const x = t[i];
+    if (!x) continue;
+    if (x.losses > 0) failures.push(`${f.meterId}: ${x.losses} valid frames never became a reading`);
+    if (x.duplicates > 0) failures.push(`${f.meterId}: ${x.duplicates} duplicate readings`);
+    for (const u of f.unexpected.slice(0, 5)) failures.push(`${f.meterId}: ${u}`);
+  }
+  for (const [i, c] of run.counters.entries()) {
+    const got = c.total();
+    for (const k of ["authentication_failures", "crc_failures", "replays", "format_errors"] as const) {
+      if (got[k] !== c.expected[k]) failures.push(`ingest-${i + 1} ${k}: ${got[k]}, injected ${c.expected[k]}`);
+    }
+    if (got.skipped_bytes < c.expected.skipped_bytes) {
+      failures.push(`ingest-${i + 1} skipped_bytes ${got.skipped_bytes} < injected ${c.expected.skipped_bytes}`);
+    }
+  }
+  const days = checkDays(run, failures);
+  const want = expectedNotifications(run.recorder.alerts);
+  compareCounts("alert mail", want.email, mails.alerts, failures);
+  compareCounts("alert chat", want.chat, tallyChat(run.stack.alice, BOT_JID), failures);
+  const wantReports = new Map<string, number>();
+  for (const [start, answered] of run.reports) {
+    if (!answered) failures.push(`report command for ${new Date(start).toISOString()} got no reply`);
+    for (const f of run.feeds)
+      wantReports.set(`${f.meterId}|${new Date(start + 7_200_000).toISOString().slice(0, 10)}`, 1);
+  }
+  compareCounts("report mail", wantReports, mails.reports, failures);
+  if (mails.undecryptable > 0) failures.push(`${mails.undecryptable} mails did not decrypt with gpg`);
+  const rss = run.stack.services.map((s) => ({ name: s.name, ...rssOf(s, failures) }));
+  for (const s of run.stack.services) checkLogs(s, failures);
+
+  const sum = (k: keyof (typeof t)[number]) => t.reduce((a, x) => a + (x[k] as number), 0);
+  const latencies = run.feeds.flatMap((f) => f.latencies);
+  const injected = ["dst_change", ...FAULT_KINDS].map((k) => `${k} ${run.injected.get(k as never) ?? 0}`).join(", ");
+  const alertEpisodes = [...run.recorder.alerts.values()].reduce((a, l) => a + l.length, 0);
+  const o = run.options;
+  const rows = [
+    [
+      "run",
+      `${o.days} simulated days × ${o.meters} meters (seed ${o.seed}, one frame per ${o.intervalMs / 1000} s of meter time), ${(run.wallMs / 1000).toFixed(0)} s wall`,
+    ],
+    ["frames produced", String(sum("sent") + sum("uncertain") + sum("lost") + sum("corrupt"))],
+    ["valid frames delivered (must be one reading each)", `${sum("sent")} → ${sum("delivered")} readings`],
+    [
+      "frames in flight at a fault (at most one reading)",
+      `${sum("uncertain")} → ${sum("uncertainDelivered")} readings`,
+    ],
+    ["frames not sent (path down)", String(sum("lost"))],
+    ["frames destroyed on purpose", String(sum("corrupt"))],
+    ["losses / duplicates", `${sum("losses")} / ${sum("duplicates")}`],
+    ["faults injected", injected],
+    [
+      "ingest counters (auth / crc / replays / skipped bytes)",
+      run.counters
+        .map((c) => {
+          const x = c.total();
+          return `${x.authentication_failures}/${x.crc_failures}/${x.replays}/${x.skipped_bytes}`;
+        })
+        .join(", "),
+    ],
+    ["days checked against the truth log", `${days} (±${ENERGY_TOLERANCE_KWH} kWh)`],
+    [
+      "alert episodes / mails / chat messages",
+      `${alertEpisodes} / ${[...mails.alerts.values()].reduce((a, b) => a + b, 0)} / ${run.stack.alice.messagesFrom(BOT_JID).length}`,
+    ],
+    ["report mails (decrypted with gpg)", String([...mails.reports.values()].reduce((a, b) => a + b, 0))],
+    [
+      "max RSS MiB (growth after warm-up)",
+      rss.map((r) => `${r.name} ${r.maxMiB.toFixed(0)} (+${r.growthMiB.toFixed(1)})`).join(", "),
+    ],
+    [
+      "reading latency p99 (frame written → reading received)",
+      `${p99(latencies).toFixed(1)} ms over ${latencies.length}`,
+    ],
+    ["result", failures.length === 0 ? "PASS" : `FAIL (${failures.length})`],
+  ];
+  const summary = ["| measure | value |", "| --- | --- |", ...rows.map(([a, b]) => `| ${a} | ${b} |`)].join("\n");
+  return { failures, summary };
+}
+
+export { tallyMails };

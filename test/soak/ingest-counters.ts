@@ -1,0 +1,69 @@
+/**
+ * Ingest counters over process lifetimes. A restarted ingest starts its counters at zero, so the soak adds up the
+ * last `/healthz` of every lifetime; each injected corruption is confirmed in `/healthz` before the run goes on,
+ * so a later SIGKILL cannot take a count with it.
+ */
+export const COUNTERS = [
+  "authentication_failures",
+  "crc_failures",
+  "replays",
+  "skipped_bytes",
+  "format_errors",
+] as const;
+export type Counter = (typeof COUNTERS)[number];
+export type Counts = Record<Counter, number>;
+
+const zero = (): Counts => ({
+  authentication_failures: 0,
+  crc_failures: 0,
+  replays: 0,
+  skipped_bytes: 0,
+  format_errors: 0,
+});
+
+export class IngestCounters {
+  /** Sum of the finished lifetimes. */
+  private base = zero();
+  private last = zero();
+  /** What the faults injected so far should have produced. */
+  readonly expected = zero();
+  /** Skipped bytes the soak did not inject (partial frames left in a pty across an unplug). */
+  constructor(private readonly port: number) {}
+
+  async fetch(): Promise<Counts | undefined> {
+    try {
+      const res = await fetch(`http://127.0.0.1:${this.port}/healthz`);
+      const h = (await res.json()) as Record<string, number>;
+      this.last = Object.fromEntries(COUNTERS.map((c) => [c, Number(h[c] ?? 0)])) as Counts;
+      return this.total();
+    } catch {
+      return undefined;
+    }
+  }
+
+  total(): Counts {
+    return Object.fromEntries(COUNTERS.map((c) => [c, this.base[c] + this.last[c]])) as Counts;
+  }
+
+  /** The process is about to end: keep its last counters. */
+  async endLifetime(): Promise<void> {
+    await this.fetch();
+    this.base = this.total();
+    this.last = zero();
+  }
+
+  /** Polls until every counter reached what was injected (skipped bytes at least that). */
+  async confirm(timeoutMs = 8000): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const t = await this.fetch();
+      if (t && this.matches(t)) return true;
+      if (Date.now() > deadline) return false;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  private matches(t: Counts): boolean {
+    return COUNTERS.every((c) => (c === "skipped_bytes" ? t[c] >= this.expected[c] : t[c] === this.expected[c]));
+  }
+}

@@ -1,0 +1,319 @@
+/**
+ * The soak: simulated meters → TCP bridges and a serial pty → one ingest process per meter → mosquitto →
+ * exporter, display and notifier (Redis, SMTP, Prosody), in fast time: the next frame is written as soon as the
+ * pipeline has taken the previous ones (at most `window` unconfirmed frames per meter, and the notifier's
+ * statistics at most two windows behind). Faults come from the seeded plan. `checkSoak` judges the result.
+ */
+import { randomBytes } from "node:crypto";
+import { mixSeed, Prng } from "@smarty/simulator";
+import { type Fault, OUTAGE_STEPS, planFaults } from "./fault-plan.js";
+import { IngestCounters } from "./ingest-counters.js";
+import { dstStart, soakDays } from "./lux-calendar.js";
+import { MeterFeed } from "./meter-feed.js";
+import type { FaultKind, SoakOptions } from "./options.js";
+import { SerialCable, TcpBridge } from "./paths.js";
+import { Recorder } from "./recorder.js";
+import { type Stack, startStack } from "./stack.js";
+import { until } from "./wait.js";
+
+export interface SoakRun {
+  readonly options: SoakOptions;
+  readonly stack: Stack;
+  readonly feeds: MeterFeed[];
+  readonly counters: IngestCounters[];
+  readonly recorder: Recorder;
+  readonly midnights: number[];
+  readonly dstDay: number;
+  readonly faults: Fault[];
+  readonly injected: Map<FaultKind | "dst_change", number>;
+  /** Report requests: closed day start → reply received. */
+  readonly reports: Map<number, boolean>;
+  readonly problems: string[];
+  readonly wallMs: number;
+  stop(): Promise<void>;
+}
+
+const METER_IDS = (n: number) => Array.from({ length: n }, (_, i) => `SAG${10 + i}30700012${String(701 + i)}`);
+
+export async function runSoak(o: SoakOptions, log: (line: string) => void = () => undefined): Promise<SoakRun> {
+  const t0 = Date.now();
+  const { start, midnights, dstDay } = soakDays(o.days);
+  const end = midnights.at(-1) ?? start;
+  const steps = Math.floor((end - start) / o.intervalMs) + 1;
+  const midnightSteps = midnights.map((m) => Math.round((m - start) / o.intervalMs));
+  const rng = new Prng(mixSeed(o.seed, 5));
+  const keys = Array.from({ length: o.meters }, () => randomBytes(16));
+  const otherKey = randomBytes(16);
+  const paths = await Promise.all(
+    Array.from({ length: o.meters }, (_, i) => (i === o.meters - 1 ? SerialCable.start() : TcpBridge.start())),
+  );
+  const stack = await startStack(
+    paths.map((p, i) => ({ kind: p.kind, source: p.url, keyHex: keys[i]?.toString("hex") ?? "" })),
+  );
+  const ids = METER_IDS(o.meters);
+  const feeds = ids.map(
+    (meterId, i) =>
+      new MeterFeed({
+        index: i,
+        seed: mixSeed(o.seed, 100 + i),
+        meterId,
+        start,
+        intervalMs: o.intervalMs,
+        frames: steps,
+        key: keys[i] ?? Buffer.alloc(16),
+        path: paths[i] as TcpBridge | SerialCable,
+      }),
+  );
+  const counters = stack.ingestPorts.map((p) => new IngestCounters(p));
+  const recorder = new Recorder(stack.mosquitto.url);
+  for (const f of feeds) recorder.onReadings(f.meterId, (fc) => f.onReading(fc));
+  await recorder.start();
+  const faults = planFaults(o, steps, midnightSteps);
+  const injected = new Map<FaultKind | "dst_change", number>();
+  const count = (k: FaultKind | "dst_change") => injected.set(k, (injected.get(k) ?? 0) + 1);
+  const problems: string[] = [];
+  const reports = new Map<number, boolean>();
+  const rss = setInterval(() => {
+    for (const s of stack.services) s.sampleRss();
+  }, 1000);
+
+  // Per-meter state.
+  const probe = feeds.map(() => true);
+  const ingestDown = feeds.map(() => false);
+  const wrongKeyLeft = feeds.map(() => 0);
+  const confirmPending = feeds.map(() => false);
+  const actions = new Map<string, FaultKind>();
+  const later = new Map<number, (() => Promise<void> | void)[]>();
+  const at = (step: number, fn: () => Promise<void> | void) => later.set(step, [...(later.get(step) ?? []), fn]);
+  let brokerDown = false;
+  let pacingTimeouts = 0;
+
+  const restartIngest = async (m: number, signal: NodeJS.Signals, step: number) => {
+    const svc = stack.ingests[m];
+    const c = counters[m];
+    if (!svc || !c) return;
+    if (signal === "SIGTERM") await until(() => (feeds[m]?.pendingSent ?? 0) === 0, 20_000);
+    await c.endLifetime();
+    ingestDown[m] = true;
+    await svc.stop(signal);
+    if (signal === "SIGKILL") feeds[m]?.inFlightBecomeUncertain();
+    at(step + 5, () => {
+      svc.start();
+      ingestDown[m] = false;
+      probe[m] = true;
+    });
+  };
+
+  const apply = async (f: Fault, step: number) => {
+    count(f.kind);
+    log(`step ${step}: ${f.kind}${f.meter >= 0 ? ` (meter ${f.meter + 1})` : ""}`);
+    const m = f.meter;
+    switch (f.kind) {
+      case "broker_restart":
+        brokerDown = true;
+        await stack.mosquitto.pause();
+        at(step + 5, async () => {
+          await stack.mosquitto.resume();
+          brokerDown = false;
+        });
+        return;
+      case "redis_restart":
+        await stack.redis.restart();
+        return;
+      case "smtp_outage":
+        await stack.smtp.stop();
+        at(step + OUTAGE_STEPS, () => stack.smtp.start());
+        return;
+      case "xmpp_outage":
+        await stack.prosody.pause();
+        at(step + OUTAGE_STEPS, () => stack.prosody.resume());
+        return;
+      case "notifier_sigterm":
+        await stack.notifier.restart("SIGTERM");
+        return;
+      case "notifier_sigkill":
+        await stack.notifier.restart("SIGKILL");
+        return;
+      case "ingest_sigterm":
+        return restartIngest(m, "SIGTERM", step);
+      case "ingest_sigkill":
+        return restartIngest(m, "SIGKILL", step);
+      case "tcp_drop": {
+        const bridge = paths[m] as TcpBridge;
+        await until(() => (feeds[m]?.pendingSent ?? 0) === 0, 20_000);
+        await bridge.drop();
+        at(step + 5, async () => {
+          await bridge.restore();
+          probe[m] = true;
+        });
+        return;
+      }
+      case "serial_unplug": {
+        const cable = paths[m] as SerialCable;
+        await until(() => (feeds[m]?.pendingSent ?? 0) === 0, 20_000);
+        await cable.unplug();
+        at(step + 5, async () => {
+          await cable.replug();
+          probe[m] = true;
+        });
+        return;
+      }
+      case "key_change":
+        wrongKeyLeft[m] = o.keyChangeFrames;
+        return;
+      default:
+        actions.set(`${step}/${m}`, f.kind);
+    }
+  };
+
+  const emit = async (m: number, step: number) => {
+    const feed = feeds[m];
+    const c = counters[m];
+    if (!feed || !c) return;
+    const f = feed.next();
+    if (ingestDown[m] || !feed.path.connected()) {
+      await feed.write(step, Buffer.alloc(0), "lost");
+      return;
+    }
+    const action = actions.get(`${step}/${m}`);
+    if (wrongKeyLeft[m] ?? 0) {
+      wrongKeyLeft[m] = (wrongKeyLeft[m] ?? 1) - 1;
+      feed.markCorrupt(step);
+      c.expected.authentication_failures++;
+      await feed.path.write(feed.encrypt(f, otherKey));
+      if (wrongKeyLeft[m] === 0) confirmPending[m] = true;
+      return;
+    }
+    const good = feed.encrypt(f);
+    if (action === "corrupt_bytes") {
+      const bad = Buffer.from(good);
+      const pos = rng.int(18, bad.length - 13);
+      bad[pos] = (bad[pos] ?? 0) ^ (1 << rng.int(0, 7));
+      feed.markCorrupt(step);
+      c.expected.authentication_failures++;
+      confirmPending[m] = true;
+      await feed.path.write(bad);
+      return;
+    }
+    if (action === "crc_corrupt") {
+      // The meter itself garbled a digit: the GCM tag is valid, the DSMR CRC is not.
+      const t = f.telegram;
+      const pos = t.indexOf("1-0:32.7.0(") + 11;
+      const digit = t[pos] === "9" ? "8" : "9";
+      feed.markCorrupt(step);
+      c.expected.crc_failures++;
+      confirmPending[m] = true;
+      await feed.path.write(feed.encrypt(f, undefined, t.slice(0, pos) + digit + t.slice(pos + 1)));
+      return;
+    }
+    if (action === "truncated_frame") {
+      const cut = rng.int(40, good.length - 40);
+      feed.markCorrupt(step);
+      c.expected.skipped_bytes += cut;
+      confirmPending[m] = true;
+      await feed.path.write(good.subarray(0, cut));
+      return;
+    }
+    if (action === "junk_bytes") {
+      // Line noise between frames; no 0xDB or '/' that could start a frame.
+      const junk = Buffer.from(Array.from({ length: rng.int(5, 60) }, () => rng.int(0x30, 0x7e)));
+      c.expected.skipped_bytes += junk.length;
+      confirmPending[m] = true;
+      await feed.path.write(junk);
+    }
+    const fate = probe[m] ? "uncertain" : "sent";
+    await feed.write(step, good, fate);
+    if (action === "replayed_frame") {
+      const old = feed.written.get(step - 3);
+      if (old && feed.fateOf(step - 3) === "sent") {
+        c.expected.replays++;
+        confirmPending[m] = true;
+        await feed.path.write(old);
+      } else problems.push(`replay at step ${step} on meter ${m + 1} had no confirmed frame to replay`);
+    }
+    if (probe[m] && (await until(() => feed.isReceived(step), 400))) probe[m] = false;
+  };
+
+  const flow = async (step: number) => {
+    if (brokerDown) return;
+    for (const [m, feed] of feeds.entries()) {
+      if (!(await until(() => feed.pendingSent <= o.window, 30_000))) {
+        problems.push(`meter ${m + 1}: ${feed.pendingSent} frames unconfirmed for 30 s at step ${step}`);
+        break;
+      }
+      if (confirmPending[m] && feed.pendingSent === 0) {
+        confirmPending[m] = false;
+        const c = counters[m];
+        if (c && !(await c.confirm())) {
+          problems.push(
+            `meter ${m + 1}: ingest counters ${JSON.stringify(c.total())} ≠ injected ${JSON.stringify(c.expected)} at step ${step}`,
+          );
+          Object.assign(c.expected, c.total());
+        }
+      }
+      const behind = feed.time[Math.max(0, step - 2 * o.window)] ?? 0;
+      const ok = await until(() => (recorder.notifierDay.get(feed.meterId)?.lastReadingAt ?? 0) >= behind, 3000);
+      if (!ok) pacingTimeouts++;
+    }
+  };
+
+  const requestReport = async (day: number) => {
+    const closedStart = midnights[day - 1] ?? 0;
+    const next = midnights[day] ?? 0;
+    await until(() => feeds.every((f) => (recorder.notifierDay.get(f.meterId)?.start ?? 0) >= next), 20_000);
+    const tx = `soak-day-${day}`;
+    reports.set(closedStart, false);
+    for (let attempt = 0; attempt < 3 && !reports.get(closedStart); attempt++) {
+      const cmd = {
+        command: "report",
+        period: "day",
+        at: new Date(closedStart + 12 * 3_600_000).toISOString(),
+        transaction: tx,
+      };
+      await recorder.publish("smarty/notifier/cmd", JSON.stringify(cmd));
+      const answered = await until(
+        () => recorder.responses.some((r) => (r as { transaction?: string }).transaction === tx),
+        10_000,
+      );
+      reports.set(closedStart, answered);
+    }
+  };
+
+  let fi = 0;
+  for (let step = 0; step < steps; step++) {
+    for (const fn of later.get(step) ?? []) await fn();
+    later.delete(step);
+    while (fi < faults.length && (faults[fi]?.step ?? Infinity) <= step) await apply(faults[fi++] as Fault, step);
+    for (let m = 0; m < feeds.length; m++) await emit(m, step);
+    if ((feeds[0]?.time[step] ?? 0) === dstStart(2026)) count("dst_change");
+    await flow(step);
+    const day = midnightSteps.indexOf(step);
+    if (day > 0) await requestReport(day);
+    if (o.verbose && step % 1440 === 0) log(`step ${step}/${steps} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  }
+  for (const fns of later.values()) for (const fn of fns) await fn();
+  for (const feed of feeds) await until(() => feed.pendingSent === 0, 30_000);
+  for (const c of counters) await c.fetch();
+  if (pacingTimeouts > 0) log(`notifier pacing waited out ${pacingTimeouts} times`);
+  clearInterval(rss);
+
+  return {
+    options: o,
+    stack,
+    feeds,
+    counters,
+    recorder,
+    midnights,
+    dstDay,
+    faults,
+    injected,
+    reports,
+    problems,
+    wallMs: Date.now() - t0,
+    async stop() {
+      await recorder.stop();
+      await stack.stop();
+      for (const p of paths) await p.stop();
+    },
+  };
+}

@@ -1,0 +1,30 @@
+/** One soak from start to verdict: run, read the mails, judge, stop everything. */
+import { checkSoak, type SoakResult, tallyMails } from "./check-soak.js";
+import { expectedNotifications } from "./expected-alerts.js";
+import type { SoakOptions } from "./options.js";
+import { runSoak } from "./run-soak.js";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function soak(o: SoakOptions, log: (line: string) => void = () => undefined): Promise<SoakResult> {
+  const run = await runSoak(o, log);
+  try {
+    // Let the outbox deliver what the last faults held back: wait until the mail and chat counts stop changing.
+    const want = expectedNotifications(run.recorder.alerts);
+    const wantMails = run.reports.size * o.meters + [...want.email.values()].reduce((a, b) => a + b, 0);
+    const deadline = Date.now() + 60_000;
+    let last = -1;
+    while (Date.now() < deadline) {
+      const n = run.stack.smtp.messages.length + run.stack.alice.messages.length;
+      if (run.stack.smtp.messages.length >= wantMails && n === last) break;
+      last = n;
+      await sleep(2000);
+    }
+    const mails = await tallyMails(run.stack.smtp, run.stack.gpg);
+    const result = checkSoak(run, mails);
+    if (process.env.SOAK_DEBUG) log(JSON.stringify({ other: mails.other.slice(0, 3) }));
+    return result;
+  } finally {
+    await run.stop();
+  }
+}
