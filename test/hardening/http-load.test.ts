@@ -23,7 +23,7 @@ let exporter: RunningService;
 let display: RunningService;
 const sockets: Socket[] = [];
 
-async function load(url: string, amount: number): Promise<autocannon.Result> {
+function load(url: string, amount: number): Promise<autocannon.Result> {
   return autocannon({ url, connections: 8, amount, timeout: 10 });
 }
 
