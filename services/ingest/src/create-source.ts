@@ -33,7 +33,10 @@ export function createSource(spec: SourceSpec, deps: SourceDeps = {}): ByteSourc
   };
   switch (spec.kind) {
     case "serial":
-      return new SerialSource(spec, reconnect);
+      return new SerialSource(spec, {
+        ...reconnect,
+        ...(deps.idleTimeoutMs !== undefined ? { idleTimeoutMs: deps.idleTimeoutMs } : {}),
+      });
     case "tcp":
       return new TcpSource({
         ...reconnect,

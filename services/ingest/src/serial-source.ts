@@ -1,8 +1,11 @@
 /**
  * The meter's P1 port through a USB serial cable. Smarty meters send at 115200 baud 8N1 (Luxmetering P1 spec
  * v1.1.3 §3.1, as DSMR 5.0.2 §4.1). When the cable is pulled the kernel removes the device and reads fail with EIO:
- * serialport reports a disconnect and the port is reopened with back-off until the device comes back.
+ * serialport reports a disconnect and the port is reopened with back-off until the device comes back. A port can
+ * also die without any error (a hung USB-serial adapter, a pty whose other end went away): like a TCP bridge, a port
+ * with no byte for `idleTimeoutMs` (60 s: six missed 10 s telegrams) is treated as lost and reopened.
  */
+import type { TimerHandle } from "@smarty/service-kit";
 import type { SerialPort } from "serialport";
 import { ReconnectingSource, type ReconnectOptions } from "./byte-source.js";
 import type { SourceSpec } from "./source-url.js";
@@ -12,13 +15,29 @@ export type SerialSpec = Extract<SourceSpec, { kind: "serial" }>;
 export class SerialSource extends ReconnectingSource {
   readonly description: string;
   private port: SerialPort | undefined;
+  private idleTimer: TimerHandle | undefined;
+  private lastDataAt = 0;
+  private readonly idleMs: number;
 
   constructor(
     private readonly spec: SerialSpec,
-    options: ReconnectOptions,
+    options: ReconnectOptions & { readonly idleTimeoutMs?: number },
   ) {
     super(options);
     this.description = `serial://${spec.path}?baud=${spec.baudRate}`;
+    this.idleMs = options.idleTimeoutMs ?? 60_000;
+  }
+
+  /** One timer per idle period instead of one per chunk: on expiry it re-arms for the time still left. */
+  private armIdle(ms: number): void {
+    const clock = this.options.clock;
+    this.idleTimer = clock.setTimeout(() => {
+      this.idleTimer = undefined;
+      if (!this.port) return;
+      const idle = clock.now() - this.lastDataAt;
+      if (idle >= this.idleMs) this.lost(`no data for ${Math.round(idle / 1000)} s`);
+      else this.armIdle(this.idleMs - idle);
+    }, ms);
   }
 
   protected async openOnce(): Promise<void> {
@@ -39,7 +58,12 @@ export class SerialSource extends ReconnectingSource {
           return;
         }
         this.port = port;
-        port.on("data", (chunk: Buffer) => this.data(chunk));
+        port.on("data", (chunk: Buffer) => {
+          this.lastDataAt = this.options.clock.now();
+          this.data(chunk);
+        });
+        this.lastDataAt = this.options.clock.now();
+        this.armIdle(this.idleMs);
         port.on("close", (err: Error | null) => this.lost(err ? err.message : "port closed"));
         port.on("error", (err: Error) => this.lost(err.message));
         resolve();
@@ -48,6 +72,8 @@ export class SerialSource extends ReconnectingSource {
   }
 
   protected closeOnce(): Promise<void> {
+    if (this.idleTimer !== undefined) this.options.clock.clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
     const port = this.port;
     this.port = undefined;
     if (!port) return Promise.resolve();

@@ -55,4 +55,30 @@ describe("serial path through a socat pty pair", () => {
     await h.ingest.stop();
     await sub.end();
   });
+  it("reopens a port that went silent without an error (a pty whose far end is gone, a hung adapter)", async () => {
+    const sub = await subscribe(broker.url, ["smarty/+/reading"]);
+    const h = buildIngest({
+      MQTT_URL: broker.url,
+      SMARTY_SOURCE: `serial://${pty.device}`,
+      SMARTY_KEY: KEY_HEX,
+      INGEST_IDLE_TIMEOUT: "60s",
+      INGEST_RECONNECT_MIN: "1s",
+      INGEST_RECONNECT_MAX: "4s",
+    });
+    await h.ingest.start();
+    await connected(h);
+    await waitFor(() => h.ingest.source.isOpen, 10_000, "serial port open");
+    await pty.write(encryptedFrame(20));
+    await waitFor(() => sub.live("/reading").length === 1, 10_000, "first reading");
+    // Six telegrams missed and no error from the port: it is closed and opened again.
+    h.clock.advance(61_000);
+    await waitFor(() => h.ingest.source.reconnects === 0 && !h.ingest.source.isOpen, 10_000, "idle port closed");
+    await advanceUntil(h, () => h.ingest.source.isOpen, "serial port reopened");
+    expect(h.ingest.source.reconnects).toBe(1);
+    await pty.write(encryptedFrame(21));
+    await waitFor(() => sub.live("/reading").length === 2, 10_000, "reading after reopening");
+    expect(h.logs.messages()).toContain("source lost");
+    await h.ingest.stop();
+    await sub.end();
+  });
 });
