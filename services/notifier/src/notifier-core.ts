@@ -10,9 +10,11 @@ import {
   type IngestHealth,
   ingestHealthSchema,
   type PeriodKind,
+  parseTopic,
   readingSchema,
   type Statistics,
   statisticsSchema,
+  topicSegment,
   topics,
 } from "@smarty/contracts";
 import type { Reading } from "@smarty/p1";
@@ -87,6 +89,17 @@ export class NotifierCore implements Component, BotBackend {
     }
     const reading = decoded.value as Reading;
     const meterId = reading.meter_id;
+    const parsed = parseTopic(this.o.mqtt.baseTopic, topic);
+    if (parsed?.type !== "reading" || parsed.meterId !== topicSegment(meterId)) {
+      // A reading published under another meter's topic would be counted for the wrong meter.
+      this.rejected++;
+      this.o.burst.warn(
+        "reading_topic",
+        { topic, meter_id: meterId },
+        "reading rejected: meter id does not match topic",
+      );
+      return;
+    }
     const now = this.o.clock.now();
     const r = await this.o.stats.process(meterId, reading, now);
     if (!r.accepted) {

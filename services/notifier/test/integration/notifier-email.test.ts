@@ -145,6 +145,17 @@ describe("notifier: statistics, commands and encrypted mail end to end", () => {
     expect(await command({ command: "unmute" })).toMatchObject({ status: "ok", data: { muted_until: null } });
   });
 
+  it("rejects a reading published under another meter's topic instead of counting it for that meter", async () => {
+    if (!run) throw new Error("needs the first test");
+    const core = run.notifier.core;
+    const before = core.rejected;
+    const reading = simReading(run.clock.now(), { import_kwh: 5, power_kw: 1 }, "SAG_OTHER");
+    await core.onReading(topics.reading(BASE, "SAG_THIRD"), Buffer.from(JSON.stringify(reading)));
+    expect(core.rejected).toBe(before + 1);
+    expect(core.meters()).not.toContain("SAG_OTHER");
+    expect(core.meters()).not.toContain("SAG_THIRD");
+  });
+
   it("keeps a report while SMTP is down and delivers it once when it returns", async () => {
     if (!run) throw new Error("needs the first test");
     const r = run;
