@@ -32,6 +32,8 @@ const NOT_PASSED: Record<string, string> = {
 /** Variables read by Node itself rather than by a schema, allowed in a container's environment. */
 const RUNTIME: Record<string, readonly string[]> = {
   notifier: ["NODE_EXTRA_CA_CERTS"],
+  ingest: ["NODE_OPTIONS"],
+  "ingest-demo": ["NODE_OPTIONS"],
 };
 
 /** Compose-only variables without `${...}` use in the file (read by compose itself). */
