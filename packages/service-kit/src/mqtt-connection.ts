@@ -7,6 +7,8 @@ import { EventEmitter } from "node:events";
 import { readFileSync } from "node:fs";
 import { type ServiceName, topics } from "@smarty/contracts";
 import mqtt, { type IClientOptions, type IClientPublishOptions, type MqttClient } from "mqtt";
+import { BurstLogger } from "./burst-log.js";
+import { type Clock, systemClock } from "./clock.js";
 import type { MqttSettings } from "./config.js";
 import type { Logger } from "./logger.js";
 
@@ -20,6 +22,8 @@ export interface MqttConnectionOptions {
   /** Delay between reconnect attempts; default 2 s. */
   readonly reconnectPeriodMs?: number;
   readonly clientId?: string;
+  /** Clock of the burst logging window; the system clock by default. */
+  readonly clock?: Clock;
 }
 
 /** MQTT wildcard match (`+` one level, `#` the rest), MQTT 3.1.1 §4.7. */
@@ -39,6 +43,8 @@ export class MqttConnection extends EventEmitter<{ connect: []; close: []; error
   private readonly routes: { filter: string; handler: MessageHandler }[] = [];
   private readonly statusTopic: string;
   private readonly log: Logger;
+  /** A broker that is down for a night must not write one line per reconnect attempt to the SD card. */
+  private readonly burst: BurstLogger;
   /** Messages whose handler threw or rejected. */
   handlerErrors = 0;
 
@@ -46,6 +52,7 @@ export class MqttConnection extends EventEmitter<{ connect: []; close: []; error
     super();
     this.statusTopic = topics.status(options.settings.baseTopic, options.service, options.instance);
     this.log = options.logger.child({ component: "mqtt" });
+    this.burst = new BurstLogger(this.log, options.clock ?? systemClock, 300_000);
     // Broker errors are logged above and the client reconnects by itself; an "error" event without a listener
     // would otherwise throw and end the process while the broker is merely away.
     this.on("error", () => {});
@@ -82,7 +89,11 @@ export class MqttConnection extends EventEmitter<{ connect: []; close: []; error
     });
     client.on("close", () => this.emit("close"));
     client.on("error", (err) => {
-      this.log.warn({ err: { message: err.message, code: (err as { code?: unknown }).code } }, "mqtt error");
+      this.burst.warn(
+        "mqtt_error",
+        { err: { message: err.message, code: (err as { code?: unknown }).code } },
+        "mqtt error",
+      );
       this.emit("error", err);
     });
     client.on("message", (topic, payload, packet) => this.dispatch(topic, payload, packet.retain));
@@ -120,6 +131,7 @@ export class MqttConnection extends EventEmitter<{ connect: []; close: []; error
     const client = this.client;
     if (!client) return;
     this.client = undefined;
+    this.burst.flush();
     if (client.connected) {
       try {
         await withTimeout(client.publishAsync(this.statusTopic, "offline", { qos: 1, retain: true }), 2000);
