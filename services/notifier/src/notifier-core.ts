@@ -18,7 +18,15 @@ import {
   topics,
 } from "@smarty/contracts";
 import type { Reading } from "@smarty/p1";
-import type { BurstLogger, Clock, Component, Logger, MessageHandler, MqttConnection } from "@smarty/service-kit";
+import type {
+  BurstLogger,
+  Clock,
+  Component,
+  Logger,
+  MessageHandler,
+  MqttConnection,
+  TimerHandle,
+} from "@smarty/service-kit";
 import type { AlertService } from "./alerts/alert-service.js";
 import { runCommand } from "./commands.js";
 import type { BotBackend } from "./ports.js";
@@ -47,6 +55,8 @@ export class NotifierCore implements Component, BotBackend {
   private readonly latestByMeter = new Map<string, Latest>();
   private readonly stats = new Map<string, Statistics>();
   private readonly lastPublished = new Map<string, number>();
+  /** A throttled update is published when the interval ends, so the last readings before a silence are not lost. */
+  private readonly trailing = new Map<string, TimerHandle>();
   private readonly health = new Map<string, IngestHealth>();
   private subscribed: Promise<void> = Promise.resolve();
   /** Readings rejected at the edge (size, JSON, schema). */
@@ -73,7 +83,10 @@ export class NotifierCore implements Component, BotBackend {
     return this.subscribed;
   }
 
-  stop(): void {}
+  stop(): void {
+    for (const t of this.trailing.values()) this.o.clock.clearTimeout(t);
+    this.trailing.clear();
+  }
 
   async onReading(topic: string, payload: Buffer): Promise<void> {
     if (payload.length === 0) return; // an emptied retained topic (MQTT 3.1.1 §3.3.1.3): nothing to count
@@ -118,9 +131,28 @@ export class NotifierCore implements Component, BotBackend {
     this.stats.set(meterId, statistics);
     const last = this.lastPublished.get(meterId);
     if (r.closed.length > 0 || last === undefined || now - last >= this.o.publishIntervalMs) {
-      await this.publishStatistics(statistics);
-      this.lastPublished.set(meterId, now);
+      await this.publishNow(meterId, now);
+    } else if (!this.trailing.has(meterId)) {
+      const wait = last + this.o.publishIntervalMs - now;
+      this.trailing.set(
+        meterId,
+        this.o.clock.setTimeout(() => {
+          this.publishNow(meterId, this.o.clock.now()).catch((err: unknown) =>
+            this.o.log.warn({ err }, "statistics publish failed"),
+          );
+        }, wait),
+      );
     }
+  }
+
+  private async publishNow(meterId: string, at: number): Promise<void> {
+    const pending = this.trailing.get(meterId);
+    if (pending !== undefined) this.o.clock.clearTimeout(pending);
+    this.trailing.delete(meterId);
+    const statistics = this.stats.get(meterId);
+    if (!statistics) return;
+    this.lastPublished.set(meterId, at);
+    await this.publishStatistics(statistics);
   }
 
   private async publishStatistics(s: Statistics): Promise<void> {

@@ -119,7 +119,10 @@ describe("notifier: statistics, commands and encrypted mail end to end", () => {
     );
 
     const raw = mailsTo("alice@example.org")[1]!.raw;
-    for (const leak of ["2.000", "kWh", "Energy", "hourly", METER, "0.40"]) expect(raw.toString()).not.toContain(leak);
+    // The armored ciphertext is base64 and may spell "kWh" by chance: scan everything around it.
+    const clear = raw.toString().replace(/-----BEGIN PGP MESSAGE-----[\s\S]*?-----END PGP MESSAGE-----/, "");
+    expect(clear).toContain("multipart/encrypted");
+    for (const leak of ["2.000", "kWh", "Energy", "hourly", METER, "0.40"]) expect(clear).not.toContain(leak);
     const inner = await decrypt(raw);
     expect(inner.text).toMatch(/Energy imported\s+2\.000 kWh/);
     expect(inner.text).toMatch(/Peak 15-minute import\s+1\.000 kW at 00:00/);
@@ -209,5 +212,37 @@ describe("notifier: statistics, commands and encrypted mail end to end", () => {
     } finally {
       await second.stop();
     }
+  });
+
+  it("publishes a throttled statistics update when the publish interval ends, without a further reading", async () => {
+    if (!run) throw new Error("needs the first test");
+    const r = run;
+    const meter = "SAG_TRAILING";
+    const stats = () => {
+      const p = received.get(topics.statistics(BASE, meter));
+      return p ? statisticsSchema.parse(JSON.parse(p.toString())) : undefined;
+    };
+    const t0 = r.clock.now();
+    const send = (t: number, kwh: number) =>
+      client.publishAsync(
+        topics.reading(BASE, meter),
+        JSON.stringify(simReading(t, { import_kwh: kwh, power_kw: 1 }, meter)),
+        {
+          qos: 1,
+        },
+      );
+    await send(t0, 10);
+    await waitFor(() => stats()?.current.day.readings === 1, 10_000, "first statistics");
+    await send(t0 + 1000, 10.001);
+    await waitFor(
+      () =>
+        r.notifier.core.latestReceivedAt(meter) !== undefined &&
+        r.notifier.core.statistics(meter)?.current.day.readings === 2,
+      10_000,
+      "second reading processed",
+    );
+    expect(stats()?.current.day.readings).toBe(1);
+    r.clock.advance(10_000);
+    await waitFor(() => stats()?.current.day.readings === 2, 10_000, "trailing statistics");
   });
 });
