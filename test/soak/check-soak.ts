@@ -112,11 +112,24 @@ const p99 = (xs: number[]) => {
 export function checkSoak(run: SoakRun, mails: MailTally): SoakResult {
   const failures = [...run.problems];
   const t = run.feeds.map((f) => f.tally());
+  let republishedTotal = 0;
   for (const [i, f] of run.feeds.entries()) {
     const x = t[i];
     if (!x) continue;
     if (x.losses > 0) failures.push(`${f.meterId}: ${x.losses} valid frames never became a reading`);
-    if (x.duplicates > 0) failures.push(`${f.meterId}: ${x.duplicates} duplicate readings`);
+    // QoS 1 is at least once: a reading the broker took just before it was stopped, whose PUBACK the ingest never
+    // got, is published again after the reconnect. Those are listed apart; any other second reading fails.
+    const near = (at: number) => [...run.faultLog].reverse().find((l) => l.at <= at);
+    const republished = f.duplicates.filter((d) => {
+      const fault = near(d.at);
+      return fault?.kind === "broker_restart" && d.at - fault.at < 20_000;
+    });
+    republishedTotal += republished.length;
+    const other = f.duplicates.filter((d) => !republished.includes(d));
+    if (other.length > 0) {
+      const where = other.map((d) => `frame ${d.index} after ${near(d.at)?.kind ?? "start"}`);
+      failures.push(`${f.meterId}: ${other.length} duplicate readings: ${where.slice(0, 6).join(", ")}`);
+    }
     for (const u of f.unexpected.slice(0, 5)) failures.push(`${f.meterId}: ${u}`);
   }
   for (const [i, c] of run.counters.entries()) {
@@ -161,7 +174,12 @@ export function checkSoak(run: SoakRun, mails: MailTally): SoakResult {
     ],
     ["frames not sent (path down)", String(sum("lost"))],
     ["frames destroyed on purpose", String(sum("corrupt"))],
-    ["losses / duplicates", `${sum("losses")} / ${sum("duplicates")}`],
+    ["losses / duplicates", `${sum("losses")} / ${sum("duplicates") - republishedTotal}`],
+    ["QoS 1 re-publications by an ingest across a broker restart (listed apart)", String(republishedTotal)],
+    [
+      "QoS 1 redeliveries to the observer after a broker restart (DUP flag, not counted)",
+      String(run.feeds.reduce((a, f) => a + f.redeliveries, 0)),
+    ],
     ["faults injected", injected],
     [
       "ingest counters (auth / crc / replays / skipped bytes)",

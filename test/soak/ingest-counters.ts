@@ -27,16 +27,19 @@ export class IngestCounters {
   private last = zero();
   /** What the faults injected so far should have produced. */
   readonly expected = zero();
-  /** Skipped bytes the soak did not inject (partial frames left in a pty across an unplug). */
+  /** Source reconnects of the running process, from its last `/healthz` (-1 when it did not answer). */
+  reconnects = -1;
   constructor(private readonly port: number) {}
 
   async fetch(): Promise<Counts | undefined> {
     try {
       const res = await fetch(`http://127.0.0.1:${this.port}/healthz`);
       const h = (await res.json()) as Record<string, number>;
+      this.reconnects = Number(h.reconnects ?? 0);
       this.last = Object.fromEntries(COUNTERS.map((c) => [c, Number(h[c] ?? 0)])) as Counts;
       return this.total();
     } catch {
+      this.reconnects = -1;
       return undefined;
     }
   }

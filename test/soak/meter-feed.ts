@@ -51,6 +51,10 @@ export class MeterFeed {
   /** Readings of frames that were not `sent`/`uncertain`, or of unknown counters. */
   readonly unexpected: string[] = [];
   pendingSent = 0;
+  /** Readings the broker delivered again to the observer with the DUP flag (see onReading). */
+  redeliveries = 0;
+  /** Second and later readings of a frame, with the MQTT DUP flag of their delivery. */
+  readonly duplicates: { index: number; redelivered: boolean; at: number }[] = [];
   private produced = 0;
   private lastReceived = -1;
   /** Bytes of the last frames written, for a replay. */
@@ -120,13 +124,22 @@ export class MeterFeed {
   }
 
   /** A reading came back with this frame counter. */
-  onReading(frameCounter: number): void {
+  onReading(frameCounter: number, redelivered = false): void {
     const i = frameCounter - this.fcStart;
     if (i < 0 || i >= this.produced) {
       this.unexpected.push(`frame counter ${frameCounter} was never produced`);
       return;
     }
+    if (redelivered && (this.received[i] ?? 0) > 0) {
+      // MQTT 3.1.1 §4.3.2: the broker re-sent a QoS 1 message whose PUBACK from this observer it never saw (it was
+      // restarted in between). The same publication delivered twice to the observer, not a second reading.
+      this.redeliveries++;
+      return;
+    }
     this.received[i] = (this.received[i] ?? 0) + 1;
+    if ((this.received[i] ?? 0) > 1) {
+      this.duplicates.push({ index: i, redelivered, at: Date.now() });
+    }
     this.lastReceived = Math.max(this.lastReceived, i);
     const fate = this.fateOf(i);
     if (this.received[i] === 1 && fate === "sent") {

@@ -34,7 +34,7 @@ interface PeriodJson {
 export class Recorder {
   private client: MqttClient | undefined;
   /** meter id → handler of a reading's frame counter. */
-  private readonly readingHandlers = new Map<string, (frameCounter: number) => void>();
+  private readonly readingHandlers = new Map<string, (frameCounter: number, redelivered: boolean) => void>();
   /** meter id → closed days by start. */
   readonly closedDays = new Map<string, Map<number, DayStats>>();
   /** meter id → start of the notifier's current day and time of its last reading. */
@@ -49,7 +49,8 @@ export class Recorder {
     private readonly base = "smarty",
   ) {}
 
-  onReadings(meterId: string, handler: (frameCounter: number) => void): void {
+  /** `redelivered`: the broker sent it again to this session (MQTT DUP flag), not a new publication. */
+  onReadings(meterId: string, handler: (frameCounter: number, redelivered: boolean) => void): void {
     this.readingHandlers.set(meterId, handler);
   }
 
@@ -62,7 +63,7 @@ export class Recorder {
     });
     this.client = c;
     c.on("error", () => undefined);
-    c.on("message", (topic, payload, packet) => this.message(topic, payload, packet.retain));
+    c.on("message", (topic, payload, packet) => this.message(topic, payload, packet.retain, packet.dup));
     const b = this.base;
     await c.subscribeAsync([`${b}/+/reading`, `${b}/+/statistics`, `${b}/alerts/#`, `${b}/notifier/cmd/response`], {
       qos: 1,
@@ -78,7 +79,7 @@ export class Recorder {
     await this.client?.endAsync();
   }
 
-  private message(topic: string, payload: Buffer, retained: boolean): void {
+  private message(topic: string, payload: Buffer, retained: boolean, dup: boolean): void {
     let json: Record<string, unknown>;
     try {
       json = JSON.parse(payload.toString()) as Record<string, unknown>;
@@ -102,7 +103,7 @@ export class Recorder {
         this.readingsWithoutCounter++;
         return;
       }
-      this.readingHandlers.get(String(json.meter_id))?.(fc);
+      this.readingHandlers.get(String(json.meter_id))?.(fc, dup);
       return;
     }
     if (parts[2] === "statistics") this.statistics(json);

@@ -29,6 +29,8 @@ export interface SoakRun {
   /** Report requests: closed day start → reply received. */
   readonly reports: Map<number, boolean>;
   readonly problems: string[];
+  /** Wall time of each fault, to place anomalies. */
+  readonly faultLog: readonly { at: number; kind: string; step: number }[];
   readonly wallMs: number;
   stop(): Promise<void>;
 }
@@ -66,7 +68,7 @@ export async function runSoak(o: SoakOptions, log: (line: string) => void = () =
   );
   const counters = stack.ingestPorts.map((p) => new IngestCounters(p));
   const recorder = new Recorder(stack.mosquitto.url);
-  for (const f of feeds) recorder.onReadings(f.meterId, (fc) => f.onReading(fc));
+  for (const f of feeds) recorder.onReadings(f.meterId, (fc, dup) => f.onReading(fc, dup));
   await recorder.start();
   const faults = planFaults(o, steps, midnightSteps);
   const injected = new Map<FaultKind | "dst_change", number>();
@@ -81,11 +83,19 @@ export async function runSoak(o: SoakOptions, log: (line: string) => void = () =
   const probe = feeds.map(() => true);
   const ingestDown = feeds.map(() => false);
   const wrongKeyLeft = feeds.map(() => 0);
-  const confirmPending = feeds.map(() => false);
+  // Step from which an injected corruption can be confirmed in /healthz (a cut frame shows when the next one came).
+  const confirmFrom = feeds.map((): number | undefined => undefined);
+  // A serial path takes bytes only once the ingest has the port open: bytes written into a pty nobody reads fill
+  // it and block the writer. Until then the meter's frames are not sent.
+  const gate = feeds.map((): { ready: () => Promise<boolean>; deadline: number } | undefined => undefined);
+  const gateOn = (m: number, ready: () => Promise<boolean>) => {
+    gate[m] = { ready, deadline: Date.now() + 120_000 };
+  };
   const actions = new Map<string, FaultKind>();
   const later = new Map<number, (() => Promise<void> | void)[]>();
   const at = (step: number, fn: () => Promise<void> | void) => later.set(step, [...(later.get(step) ?? []), fn]);
   let brokerDown = false;
+  const faultLog: { at: number; kind: string; step: number }[] = [];
   let pacingTimeouts = 0;
 
   const restartIngest = async (m: number, signal: NodeJS.Signals, step: number) => {
@@ -101,11 +111,19 @@ export async function runSoak(o: SoakOptions, log: (line: string) => void = () =
       svc.start();
       ingestDown[m] = false;
       probe[m] = true;
+      if (paths[m]?.kind === "serial") {
+        let answeredAt = 0;
+        gateOn(m, async () => {
+          if (answeredAt === 0 && (await c.fetch())) answeredAt = Date.now();
+          return answeredAt > 0 && Date.now() - answeredAt > 500;
+        });
+      }
     });
   };
 
   const apply = async (f: Fault, step: number) => {
     count(f.kind);
+    faultLog.push({ at: Date.now(), kind: f.kind, step });
     log(`step ${step}: ${f.kind}${f.meter >= 0 ? ` (meter ${f.meter + 1})` : ""}`);
     const m = f.meter;
     switch (f.kind) {
@@ -150,11 +168,15 @@ export async function runSoak(o: SoakOptions, log: (line: string) => void = () =
       }
       case "serial_unplug": {
         const cable = paths[m] as SerialCable;
+        const c = counters[m];
         await until(() => (feeds[m]?.pendingSent ?? 0) === 0, 20_000);
+        await c?.fetch();
+        const before = c?.reconnects ?? 0;
         await cable.unplug();
         at(step + 5, async () => {
           await cable.replug();
           probe[m] = true;
+          gateOn(m, async () => (await c?.fetch()) !== undefined && (c?.reconnects ?? 0) > before);
         });
         return;
       }
@@ -171,6 +193,17 @@ export async function runSoak(o: SoakOptions, log: (line: string) => void = () =
     const c = counters[m];
     if (!feed || !c) return;
     const f = feed.next();
+    const g = gate[m];
+    if (g && !(await g.ready())) {
+      if (Date.now() > g.deadline) {
+        problems.push(`meter ${m + 1}: the ingest did not reopen the serial port within 120 s (step ${step})`);
+        gate[m] = undefined;
+        ingestDown[m] = true;
+      }
+      await feed.write(step, Buffer.alloc(0), "lost");
+      return;
+    }
+    gate[m] = undefined;
     if (ingestDown[m] || !feed.path.connected()) {
       await feed.write(step, Buffer.alloc(0), "lost");
       return;
@@ -181,7 +214,7 @@ export async function runSoak(o: SoakOptions, log: (line: string) => void = () =
       feed.markCorrupt(step);
       c.expected.authentication_failures++;
       await feed.path.write(feed.encrypt(f, otherKey));
-      if (wrongKeyLeft[m] === 0) confirmPending[m] = true;
+      if (wrongKeyLeft[m] === 0) confirmFrom[m] = step;
       return;
     }
     const good = feed.encrypt(f);
@@ -191,7 +224,7 @@ export async function runSoak(o: SoakOptions, log: (line: string) => void = () =
       bad[pos] = (bad[pos] ?? 0) ^ (1 << rng.int(0, 7));
       feed.markCorrupt(step);
       c.expected.authentication_failures++;
-      confirmPending[m] = true;
+      confirmFrom[m] = step;
       await feed.path.write(bad);
       return;
     }
@@ -202,7 +235,7 @@ export async function runSoak(o: SoakOptions, log: (line: string) => void = () =
       const digit = t[pos] === "9" ? "8" : "9";
       feed.markCorrupt(step);
       c.expected.crc_failures++;
-      confirmPending[m] = true;
+      confirmFrom[m] = step;
       await feed.path.write(feed.encrypt(f, undefined, t.slice(0, pos) + digit + t.slice(pos + 1)));
       return;
     }
@@ -210,7 +243,7 @@ export async function runSoak(o: SoakOptions, log: (line: string) => void = () =
       const cut = rng.int(40, good.length - 40);
       feed.markCorrupt(step);
       c.expected.skipped_bytes += cut;
-      confirmPending[m] = true;
+      confirmFrom[m] = step + 1;
       await feed.path.write(good.subarray(0, cut));
       return;
     }
@@ -218,7 +251,7 @@ export async function runSoak(o: SoakOptions, log: (line: string) => void = () =
       // Line noise between frames; no 0xDB or '/' that could start a frame.
       const junk = Buffer.from(Array.from({ length: rng.int(5, 60) }, () => rng.int(0x30, 0x7e)));
       c.expected.skipped_bytes += junk.length;
-      confirmPending[m] = true;
+      confirmFrom[m] = step;
       await feed.path.write(junk);
     }
     const fate = probe[m] ? "uncertain" : "sent";
@@ -227,7 +260,7 @@ export async function runSoak(o: SoakOptions, log: (line: string) => void = () =
       const old = feed.written.get(step - 3);
       if (old && feed.fateOf(step - 3) === "sent") {
         c.expected.replays++;
-        confirmPending[m] = true;
+        confirmFrom[m] = step;
         await feed.path.write(old);
       } else problems.push(`replay at step ${step} on meter ${m + 1} had no confirmed frame to replay`);
     }
@@ -241,8 +274,9 @@ export async function runSoak(o: SoakOptions, log: (line: string) => void = () =
         problems.push(`meter ${m + 1}: ${feed.pendingSent} frames unconfirmed for 30 s at step ${step}`);
         break;
       }
-      if (confirmPending[m] && feed.pendingSent === 0) {
-        confirmPending[m] = false;
+      const from = confirmFrom[m];
+      if (from !== undefined && step >= from && feed.pendingSent === 0) {
+        confirmFrom[m] = undefined;
         const c = counters[m];
         if (c && !(await c.confirm())) {
           problems.push(
@@ -309,6 +343,7 @@ export async function runSoak(o: SoakOptions, log: (line: string) => void = () =
     injected,
     reports,
     problems,
+    faultLog,
     wallMs: Date.now() - t0,
     async stop() {
       await recorder.stop();
