@@ -104,6 +104,8 @@ describe("xmpp channel with the Redis outbox", () => {
     await second.outbox.enqueue("xmpp", "alice@localhost", { kind: "chat", text: "sentinel" });
     await waitFor(() => alice.messagesFrom(BOT_JID).some((m) => m.getChildText("body") === "sentinel"), 10_000);
     expect(received()).toHaveLength(1);
+    // The worker counts a delivery once the server acknowledged it, which can be just after alice sees it.
+    await waitFor(() => second.worker.delivered >= 2, 5000, "both deliveries counted");
     expect(second.worker.delivered).toBe(2);
     await second.stop();
   });
