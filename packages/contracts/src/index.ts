@@ -4,5 +4,6 @@
 export * from "./codec.js";
 export * from "./home-assistant.js";
 export * from "./payloads.js";
+export * from "./reading-message.js";
 export * from "./state.js";
 export * from "./topics.js";

@@ -5,16 +5,14 @@
  */
 import {
   decodePayload,
+  decodeReadingMessage,
   decodeText,
   filters,
   ingestHealthSchema,
   parseTopic,
-  readingSchema,
   statisticsSchema,
   statusSchema,
-  topicSegment,
 } from "@smarty/contracts";
-import type { Reading } from "@smarty/p1";
 import type { BurstLogger, Component, Logger, MessageHandler, MqttConnection } from "@smarty/service-kit";
 import type { MeterStore } from "./meter-store.js";
 
@@ -68,27 +66,11 @@ export class DisplaySubscriber implements Component {
   }
 
   private onReading(topic: string, payload: Buffer): void {
-    const parsed = parseTopic(this.o.connection.baseTopic, topic);
-    if (parsed?.type !== "reading") {
-      this.reject("topic", topic, "not a reading topic");
-      return;
-    }
-    // An empty retained message deletes the topic: the meter is gone (MQTT 3.1.1 §3.3.1.3).
-    if (payload.length === 0) {
-      if (this.o.store.removeMeter(parsed.meterId)) this.log.info({ topic }, "meter removed");
-      return;
-    }
-    const decoded = decodePayload(readingSchema, payload);
-    if (!decoded.ok) {
-      this.reject(decoded.reason, topic, decoded.error);
-      return;
-    }
-    const reading = decoded.value as Reading;
-    if (topicSegment(reading.meter_id) !== parsed.meterId) {
-      this.reject("topic", topic, "meter_id does not match the topic");
-      return;
-    }
-    if (!this.o.store.putReading(parsed.meterId, reading)) this.reject("full", topic, "too many meters");
+    const m = decodeReadingMessage(this.o.connection.baseTopic, topic, payload);
+    if (m.kind === "rejected") this.reject(m.reason, topic, m.error);
+    else if (m.kind === "removed") {
+      if (this.o.store.removeMeter(m.meterId)) this.log.info({ topic }, "meter removed");
+    } else if (!this.o.store.putReading(m.meterId, m.reading)) this.reject("full", topic, "too many meters");
   }
 
   private onStatistics(topic: string, payload: Buffer): void {

@@ -6,15 +6,13 @@
  */
 import {
   decodePayload,
+  decodeReadingMessage,
   decodeText,
   filters,
   ingestHealthSchema,
   parseTopic,
-  readingSchema,
   statusSchema,
-  topicSegment,
 } from "@smarty/contracts";
-import type { Reading } from "@smarty/p1";
 import type { BurstLogger, Component, Logger, MessageHandler, MqttConnection } from "@smarty/service-kit";
 import type { Counter } from "prom-client";
 import type { IngestStatus } from "./ingest-status.js";
@@ -61,27 +59,11 @@ export class ReadingSubscriber implements Component {
   stop(): void {}
 
   private onReading(topic: string, payload: Buffer, retained: boolean): void {
-    const parsed = parseTopic(this.o.connection.baseTopic, topic);
-    if (parsed?.type !== "reading") {
-      this.reject("topic", topic, "not a reading topic");
-      return;
-    }
-    if (payload.length === 0) {
-      // An empty retained message deletes the topic: the meter is gone (MQTT 3.1.1 §3.3.1.3).
-      if (this.o.cache.removeByTopic(parsed.meterId)) this.log.info({ topic }, "meter removed");
-      return;
-    }
-    const decoded = decodePayload(readingSchema, payload);
-    if (!decoded.ok) {
-      this.reject(decoded.reason, topic, decoded.error);
-      return;
-    }
-    const reading = decoded.value as Reading;
-    if (topicSegment(reading.meter_id) !== parsed.meterId) {
-      this.reject("topic", topic, `meter_id '${reading.meter_id.slice(0, 64)}' does not match the topic`);
-      return;
-    }
-    this.o.cache.put(reading, retained, parsed.meterId);
+    const m = decodeReadingMessage(this.o.connection.baseTopic, topic, payload);
+    if (m.kind === "rejected") this.reject(m.reason, topic, m.error);
+    else if (m.kind === "removed") {
+      if (this.o.cache.removeByTopic(m.meterId)) this.log.info({ topic }, "meter removed");
+    } else this.o.cache.put(m.reading, retained, m.meterId);
   }
 
   private onHealth(topic: string, payload: Buffer): void {

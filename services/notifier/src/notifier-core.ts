@@ -6,15 +6,13 @@
 import {
   type Alert,
   decodePayload,
+  decodeReadingMessage,
   filters,
   type IngestHealth,
   ingestHealthSchema,
   type PeriodKind,
-  parseTopic,
-  readingSchema,
   type Statistics,
   statisticsSchema,
-  topicSegment,
   topics,
 } from "@smarty/contracts";
 import type { Reading } from "@smarty/p1";
@@ -89,30 +87,15 @@ export class NotifierCore implements Component, BotBackend {
   }
 
   async onReading(topic: string, payload: Buffer): Promise<void> {
-    if (payload.length === 0) return; // an emptied retained topic (MQTT 3.1.1 §3.3.1.3): nothing to count
-    const decoded = decodePayload(readingSchema, payload);
-    if (!decoded.ok) {
+    const m = decodeReadingMessage(this.o.mqtt.baseTopic, topic, payload);
+    if (m.kind === "removed") return; // an emptied retained topic: nothing to count
+    if (m.kind === "rejected") {
       this.rejected++;
-      this.o.burst.warn(
-        `reading_${decoded.reason}`,
-        { topic, reason: decoded.reason, error: decoded.error },
-        "reading rejected",
-      );
+      this.o.burst.warn(`reading_${m.reason}`, { topic, reason: m.reason, error: m.error }, "reading rejected");
       return;
     }
-    const reading = decoded.value as Reading;
+    const reading = m.reading;
     const meterId = reading.meter_id;
-    const parsed = parseTopic(this.o.mqtt.baseTopic, topic);
-    if (parsed?.type !== "reading" || parsed.meterId !== topicSegment(meterId)) {
-      // A reading published under another meter's topic would be counted for the wrong meter.
-      this.rejected++;
-      this.o.burst.warn(
-        "reading_topic",
-        { topic, meter_id: meterId },
-        "reading rejected: meter id does not match topic",
-      );
-      return;
-    }
     const now = this.o.clock.now();
     const r = await this.o.stats.process(meterId, reading, now);
     if (!r.accepted) {
