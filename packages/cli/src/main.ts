@@ -59,6 +59,10 @@ export async function runCli(argv: readonly string[], io: CliIo, commands = COMM
     io.stderr.write(`smarty: unknown command${shown}; run 'smarty help' for the list\n`);
     return EXIT.usage;
   }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    io.stdout.write(`${command.usage}\n`);
+    return EXIT.ok;
+  }
   try {
     return await command.run(rest, io);
   } catch (err) {

@@ -49,11 +49,7 @@ export const decodeCommand: Command = {
   summary: "decrypt and parse one encrypted frame, print the reading JSON",
   usage: USAGE,
   async run(argv: readonly string[], io: CliIo): Promise<number> {
-    const { values, positionals, help } = parseCommandArgs(argv, OPTIONS);
-    if (help) {
-      io.stdout.write(`${USAGE}\n`);
-      return EXIT.ok;
-    }
+    const { values, positionals } = parseCommandArgs(argv, OPTIONS);
     const file = optionalFile(positionals);
     const key = p1Key(values.key, io.env, "decode");
     const aad = values["aad-key"] === undefined ? undefined : keyOption(values["aad-key"], "--aad-key");

@@ -91,11 +91,7 @@ export const doctorCommand: Command = {
   summary: "listen to the meter and say in plain words what arrives (cable, signal, key)",
   usage: USAGE,
   async run(argv: readonly string[], io: CliIo): Promise<number> {
-    const { values, positionals, help } = parseCommandArgs(argv, OPTIONS);
-    if (help) {
-      io.stdout.write(`${USAGE}\n`);
-      return EXIT.ok;
-    }
+    const { values, positionals } = parseCommandArgs(argv, OPTIONS);
     if (optionalFile(positionals) !== undefined) throw new UsageError("doctor takes no FILE; use --source");
     let spec: ReturnType<typeof parseSourceUrl>;
     try {

@@ -61,11 +61,7 @@ export const replayCommand: Command = {
   summary: "replay a capture file into the broker, verified like the ingest does",
   usage: USAGE,
   async run(argv: readonly string[], io: CliIo): Promise<number> {
-    const { values, positionals, help } = parseCommandArgs(argv, OPTIONS);
-    if (help) {
-      io.stdout.write(`${USAGE}\n`);
-      return EXIT.ok;
-    }
+    const { values, positionals } = parseCommandArgs(argv, OPTIONS);
     if (positionals.length !== 1) throw new UsageError("give exactly one FILE (or - for stdin)");
     const file = positionals[0]!;
     const url = values.mqtt ?? io.env.MQTT_URL;

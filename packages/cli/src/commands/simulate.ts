@@ -77,11 +77,7 @@ export const simulateCommand: Command = {
   summary: "write a simulated meter stream to stdout, a file, a TCP bridge or a pty",
   usage: USAGE,
   async run(argv: readonly string[], io: CliIo): Promise<number> {
-    const { values, positionals, help } = parseCommandArgs(argv, OPTIONS);
-    if (help) {
-      io.stdout.write(`${USAGE}\n`);
-      return EXIT.ok;
-    }
+    const { values, positionals } = parseCommandArgs(argv, OPTIONS);
     if (positionals.length > 0) throw new UsageError("simulate takes no FILE; use --out FILE");
     const plain = values.plain === true;
     const hex = values.hex === true;
