@@ -22,11 +22,7 @@ export const parseCommand: Command = {
   summary: "parse one plaintext telegram, print the reading JSON",
   usage: USAGE,
   async run(argv: readonly string[], io: CliIo): Promise<number> {
-    const { positionals, help } = parseCommandArgs(argv, {});
-    if (help) {
-      io.stdout.write(`${USAGE}\n`);
-      return EXIT.ok;
-    }
+    const { positionals } = parseCommandArgs(argv, {});
     const input = await readInput(optionalFile(positionals), io.stdin);
     // Leading blank lines (a copy-pasted telegram) are not part of it; the parser wants '/' first.
     const start = input.findIndex((b) => b !== 0x0d && b !== 0x0a && b !== 0x20 && b !== 0x09);
