@@ -6,7 +6,7 @@
  * frames are dropped and counted instead of queueing without bound.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { lstat, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FrameOutput } from "./frame-output.js";
@@ -109,10 +109,31 @@ export class PtyOutput implements FrameOutput {
         clearTimeout(timer);
         reject(new PtyOutputError(`socat exited with code ${code} before creating the pty: ${log.trim().slice(-300)}`));
       });
-    }).catch(async (err: unknown) => {
-      await this.stop();
-      throw err;
-    });
+    })
+      .then(async (pts) => {
+        // socat announces the pty before it creates the link; whoever opens `path` next must find it.
+        await this.waitForLink();
+        return pts;
+      })
+      .catch(async (err: unknown) => {
+        await this.stop();
+        throw err;
+      });
+  }
+
+  private async waitForLink(): Promise<void> {
+    const deadline = Date.now() + (this.options.startTimeoutMs ?? 5000);
+    for (;;) {
+      try {
+        await lstat(this.linkPath);
+        return;
+      } catch {
+        if (this.exited || Date.now() > deadline) {
+          throw new PtyOutputError(`socat did not create the link ${this.linkPath}`);
+        }
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    }
   }
 
   write(bytes: Buffer): Promise<void> {
