@@ -31,7 +31,8 @@ const NOT_PASSED: Record<string, string> = {
 
 /** Variables read by Node itself rather than by a schema, allowed in a container's environment. */
 const RUNTIME: Record<string, readonly string[]> = {
-  notifier: ["NODE_EXTRA_CA_CERTS"],
+  notifier: ["NODE_EXTRA_CA_CERTS", "NODE_OPTIONS"],
+  display: ["NODE_OPTIONS"],
   ingest: ["NODE_OPTIONS"],
   "ingest-demo": ["NODE_OPTIONS"],
 };
