@@ -28,7 +28,8 @@ export interface ProcessResult {
 export class StatisticsEngine {
   private readonly states = new Map<string, MeterState>();
   private readonly queues = new Map<string, Promise<unknown>>();
-  private readonly previous = new Map<string, PeriodStatistics | null>();
+  /** The last closed period per meter and kind: the only one `statistics()` reads, so the map stays bounded. */
+  private readonly previous = new Map<string, PeriodStatistics>();
 
   constructor(
     readonly store: StatisticsStore,
@@ -51,7 +52,7 @@ export class StatisticsEngine {
       if (!r.accepted) return { accepted: false, sample, closed: [] };
       const closed = r.closedPeriods.map((acc) => finalizePeriod(acc, this.options.tariff, true));
       await this.store.save(state, closed, r.closedQuarters);
-      for (const p of closed) this.previous.set(`${meterId}/${p.period}/${Date.parse(p.start)}`, p);
+      for (const p of closed) this.previous.set(`${meterId}/${p.period}`, p);
       return { accepted: true, sample, closed };
     });
   }
@@ -99,12 +100,17 @@ export class StatisticsEngine {
 
   private async previousOf(meterId: string, kind: PeriodKind, currentStart: number): Promise<PeriodStatistics | null> {
     const start = previousPeriodStart(kind, currentStart);
-    const key = `${meterId}/${kind}/${start}`;
+    const key = `${meterId}/${kind}`;
     const cached = this.previous.get(key);
-    if (cached) return cached;
+    if (cached && Date.parse(cached.start) === start) return cached;
     const p = (await this.store.history(meterId, kind, start)) ?? null;
     if (p) this.previous.set(key, p);
     return p;
+  }
+
+  /** Closed periods held in memory (bounded by meters × 3). */
+  get cachedPeriods(): number {
+    return this.previous.size;
   }
 
   private async state(meterId: string): Promise<MeterState> {

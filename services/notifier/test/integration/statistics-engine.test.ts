@@ -128,4 +128,17 @@ describe("statistics in Redis across a gap and a restart", () => {
     expect((await b.process(METER, reading(DAY_START + MIN), DAY_START + 2 * MIN)).accepted).toBe(false);
     expect((await b.statistics(METER, DAY_START + 2 * MIN))?.current.day.readings).toBe(2);
   });
+
+  it("keeps only the last closed period of each kind in memory, however many days pass", async () => {
+    const stats = await engine(`s${randomUUID()}:`);
+    const DAY = 24 * 60 * MIN;
+    for (let d = 0; d < 40; d++) {
+      for (const t of [DAY_START + d * DAY, DAY_START + d * DAY + 12 * 60 * MIN]) {
+        await stats.process(METER, simReading(t, { import_kwh: 100 + d + (t - DAY_START) / DAY }), t);
+      }
+    }
+    const s = await stats.statistics(METER, DAY_START + 40 * DAY);
+    expect(s?.previous.day?.start).toBeDefined();
+    expect(stats.cachedPeriods).toBeLessThanOrEqual(3);
+  });
 });
