@@ -145,6 +145,8 @@ export async function startStack(paths: readonly MeterPath[]): Promise<Stack> {
   writeFileSync(configFile, NOTIFIER_YAML);
 
   const common = { MQTT_URL: mosquitto.url, LOG_LEVEL: "info" };
+  // The same V8 heap caps as docker-compose.yml, so the soak measures memory as deployed.
+  const heap = (mb: number) => ({ NODE_OPTIONS: `--max-semi-space-size=2 --max-old-space-size=${mb}` });
   const ingestPorts: number[] = [];
   const ingests: ServiceProcess[] = [];
   for (const [i, p] of paths.entries()) {
@@ -156,6 +158,7 @@ export async function startStack(paths: readonly MeterPath[]): Promise<Stack> {
         dist("ingest"),
         {
           ...common,
+          ...heap(48),
           SMARTY_INSTANCE: `meter${i + 1}`,
           SMARTY_SOURCE: p.source,
           SMARTY_KEY: p.keyHex,
@@ -177,7 +180,7 @@ export async function startStack(paths: readonly MeterPath[]): Promise<Stack> {
   const display = new ServiceProcess(
     "display",
     dist("display"),
-    { ...common, DISPLAY_PORT: String(displayPort), DISPLAY_HOST: "127.0.0.1" },
+    { ...common, ...heap(48), DISPLAY_PORT: String(displayPort), DISPLAY_HOST: "127.0.0.1" },
     logs,
   );
   const notifier = new ServiceProcess(
@@ -185,6 +188,7 @@ export async function startStack(paths: readonly MeterPath[]): Promise<Stack> {
     dist("notifier"),
     {
       ...common,
+      ...heap(80),
       REDIS_URL: redis.url,
       NOTIFIER_CONFIG: configFile,
       SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
