@@ -57,9 +57,6 @@ export function createDisplay(config: DisplayConfig, deps: DisplayDeps): Display
     logger,
     ...(deps.mqttClientId ? { clientId: deps.mqttClientId } : {}),
   });
-  // The connection logs its errors and keeps reconnecting; without a listener an "error" event would crash the
-  // process while the broker is away, and the page must keep serving the last values then.
-  connection.on("error", () => undefined);
   const subscriber = new DisplaySubscriber({ connection, store, burst, logger });
 
   store.on("meter", (id, change) => {

@@ -54,9 +54,6 @@ export function createExporter(config: ExporterConfig, deps: ExporterDeps): Expo
     logger: deps.logger,
     ...(deps.reconnectPeriodMs === undefined ? {} : { reconnectPeriodMs: deps.reconnectPeriodMs }),
   });
-  // MqttConnection logs every client error; without a listener an EventEmitter 'error' would end the process
-  // (an unreachable broker at start is an ordinary condition: the client keeps retrying).
-  connection.on("error", () => undefined);
   const subscriber = new ReadingSubscriber({
     connection,
     cache,

@@ -63,7 +63,6 @@ export async function replayCapture(options: ReplayOptions): Promise<ReplayResul
     instance: options.instance ?? "replay",
     logger,
   });
-  mqtt.on("error", () => undefined);
   await mqtt.start();
   try {
     await mqtt.waitConnected(options.connectTimeoutMs ?? 10_000);
