@@ -34,11 +34,26 @@ export default defineConfig({
             "services/*/test/integration/**/*.test.ts",
             "test/**/*.test.ts",
           ],
+          exclude: ["test/containers/**", "**/node_modules/**"],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           // Daemons are real processes; two cores, so keep parallelism modest.
           maxWorkers: 2,
           fileParallelism: true,
+        },
+      },
+      {
+        resolve,
+        ssr,
+        test: {
+          // Images built and the stack run by a Docker engine: alone, after the other groups, since builds take
+          // both cores (test/containers/stack.test.ts).
+          name: "containers",
+          sequence: { groupOrder: 2 },
+          include: ["test/containers/**/*.test.ts"],
+          testTimeout: 10 * 60_000,
+          hookTimeout: 45 * 60_000,
+          maxWorkers: 1,
         },
       },
     ],

@@ -4,11 +4,15 @@
  * every user may write and read exactly what the contract gives it, built from packages/contracts topics.
  */
 import { execFile } from "node:child_process";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { topics } from "@smarty/contracts";
 import mqtt, { type MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT, readCompose, readRepoFile } from "./helpers/repo.js";
+import { ensureBuilt } from "../e2e/helpers/build.js";
+import { ROOT, readCompose } from "./helpers/repo.js";
 import { type StackBroker, startStackBroker } from "./helpers/stack-broker.js";
 
 const run = promisify(execFile);
@@ -148,27 +152,28 @@ describe("the generated broker users and ACL", () => {
   });
 
   it("answers the notifier image's healthcheck from the notifier's retained status", async () => {
-    const line = readRepoFile("services", "notifier", "Dockerfile")
-      .replace(/\\\n\s*/g, "")
-      .split("\n")
-      .find((l) => l.startsWith("HEALTHCHECK")) as string;
-    const [node, ...args] = JSON.parse(line.slice(line.indexOf("CMD ") + 4)) as string[];
-    expect(node).toBe("node");
-    const env = {
-      PATH: process.env.PATH ?? "",
-      MQTT_URL: broker.url,
-      MQTT_USERNAME: "notifier",
-      MQTT_PASSWORD: broker.passwords.notifier as string,
-    };
-    const check = () =>
-      run(process.execPath, args, { cwd: ROOT, env, timeout: 15_000 }).then(
+    // The image runs `node /app/healthcheck.js`, a link to the notifier's dist/healthcheck.js (Dockerfile).
+    await ensureBuilt(["services/notifier"]);
+    const dir = await mkdtemp(join(tmpdir(), "smarty-hc-"));
+    const passwordFile = join(dir, "mqtt-password");
+    await writeFile(passwordFile, `${broker.passwords.notifier as string}\n`, { mode: 0o600 });
+    const base = { PATH: process.env.PATH ?? "", MQTT_URL: broker.url, MQTT_USERNAME: "notifier" };
+    const check = (secret: Record<string, string>) =>
+      run(process.execPath, ["services/notifier/dist/healthcheck.js"], {
+        cwd: ROOT,
+        env: { ...base, ...secret },
+        timeout: 15_000,
+      }).then(
         () => 0,
         (err: { code?: number }) => err.code ?? -1,
       );
+    const withPassword = { MQTT_PASSWORD: broker.passwords.notifier as string };
+    const withFile = { MQTT_PASSWORD_FILE: passwordFile };
     const notifier = await connect("notifier");
     expect(await publish(notifier, NOTIFIER_STATUS, "online")).toBe(0);
-    expect(await check()).toBe(0);
+    expect(await check(withPassword)).toBe(0);
+    expect(await check(withFile)).toBe(0);
     expect(await publish(notifier, NOTIFIER_STATUS, "offline")).toBe(0);
-    expect(await check()).toBe(1);
+    expect(await check(withPassword)).toBe(1);
   });
 });

@@ -1,61 +1,66 @@
 /**
- * The service images without a Docker engine: dockerfile-utils lints each Dockerfile, and the checks below hold
- * them to the house rules (style guide rule 15): multi-stage from one pinned Node 24 LTS base, every workspace
- * manifest for `npm ci`, only the service's dist and production dependencies in the final stage, a fixed non-root
- * uid, exec-form CMD and a HEALTHCHECK on the port and default the service's own config schema declares.
+ * The one Dockerfile without a Docker engine: dockerfile-utils lints it, and the checks below hold it to the house
+ * rules: one pinned Node 24 LTS base (Node 22 LTS on armv7), every workspace manifest for `npm ci`, one build stage
+ * that does not depend on SERVICE (so every image shares it), only production dependencies and built output in the
+ * final stage, a fixed non-root uid, exec-form entry point and the service's own healthcheck. That the images build,
+ * start and turn healthy is proven with a real engine in test/containers.
  */
-import { readFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import { validate } from "dockerfile-utils";
 import { describe, expect, it } from "vitest";
-import { listWorkspaces, readRepoFile, repoPath, workspaceClosure } from "./helpers/repo.js";
-import { defaultOf, loadServiceEnv, SERVICES } from "./helpers/service-schemas.js";
+import { listWorkspaces, readCompose, readRepoFile, repoPath } from "./helpers/repo.js";
 
-const IMAGES: Record<string, string> = {
-  ...Object.fromEntries(SERVICES.map((s) => [`services/${s}`, `services/${s}/Dockerfile`])),
-  "packages/cli": "packages/cli/Dockerfile",
-};
+const run = promisify(execFile);
+const text = readRepoFile("Dockerfile");
 const workspaces = listWorkspaces();
-const read = (file: string) => readFileSync(repoPath(file), "utf8");
-/** One pinned base for every image; the checks below hold each Dockerfile to it. */
-const NODE_VERSION = /^ARG NODE_VERSION=(24\.\d+\.\d+)$/m.exec(read("services/ingest/Dockerfile"))?.[1];
-const NODE_VERSION_ARMV7 = /^ARG NODE_VERSION_ARMV7=(22\.\d+\.\d+)$/m.exec(read("services/ingest/Dockerfile"))?.[1];
+const IMAGES = ["ingest", "exporter", "display", "notifier", "cli"];
 
 /** Instructions with continuation lines joined. */
-function instructions(text: string): string[] {
-  return text
+function instructions(source: string): string[] {
+  return source
     .replace(/\\\n\s*/g, " ")
     .split("\n")
     .filter((l) => l.trim() !== "" && !l.trimStart().startsWith("#"));
 }
 
-/** The instructions after the last FROM. */
-function finalStage(text: string): string[] {
-  const all = instructions(text);
-  const last = all.map((l) => l.startsWith("FROM ")).lastIndexOf(true);
-  return all.slice(last);
+/** Instructions by stage name (the stage's FROM line first). */
+function stages(source: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  let current: string[] = [];
+  let n = 0;
+  for (const line of instructions(source)) {
+    if (line.startsWith("FROM ")) {
+      current = [line];
+      out.set(/ AS ([\w-]+)$/.exec(line)?.[1] ?? `#${n++}`, current);
+    } else current.push(line);
+  }
+  return out;
 }
 
-describe.each(Object.entries(IMAGES))("the image of %s", (dir, file) => {
-  const text = read(file);
+describe("the Dockerfile", () => {
+  const all = stages(text);
+  const final = [...all.values()].at(-1) ?? [];
 
   it("passes dockerfile-utils lint", () => {
     expect(validate(text).map((d) => `${d.range.start.line + 1}: ${d.message}`)).toEqual([]);
   });
 
-  it("is multi-stage from the pinned Node 24 LTS slim base (Node 22 LTS on armv7)", () => {
+  it("takes Node from one pinned base, Node 22 LTS on armv7, with a fallback for the legacy builder", () => {
+    expect(text).toMatch(/^ARG NODE_VERSION=24\.\d+\.\d+$/m);
+    expect(text).toMatch(/^ARG NODE_VERSION_ARMV7=22\.\d+\.\d+$/m);
     const froms = instructions(text).filter((l) => l.startsWith("FROM "));
-    const bases = [
-      /^FROM node:\$\{NODE_VERSION\}-bookworm-slim AS node-amd64$/,
-      /^FROM node:\$\{NODE_VERSION\}-bookworm-slim AS node-arm64$/,
-      /^FROM node:\$\{NODE_VERSION_ARMV7\}-bookworm-slim AS node-armv7$/,
-      /^FROM node-\$\{TARGETARCH\}\$\{TARGETVARIANT\} AS node$/,
-    ];
-    for (const [i, re] of bases.entries()) expect(froms[i]).toMatch(re);
-    for (const f of froms.slice(4)) expect(f).toMatch(/^FROM (node|manifests)( AS [\w-]+)?$/);
-    expect(froms.at(-1)).toBe("FROM node");
-    expect(NODE_VERSION && NODE_VERSION_ARMV7, "pinned versions in services/ingest/Dockerfile").toBeTruthy();
-    expect(text).toContain(`ARG NODE_VERSION=${NODE_VERSION}`);
-    expect(text).toContain(`ARG NODE_VERSION_ARMV7=${NODE_VERSION_ARMV7}`);
+    expect(froms.slice(0, 4)).toEqual([
+      "FROM node:${NODE_VERSION}-bookworm-slim AS node-amd64",
+      "FROM node:${NODE_VERSION}-bookworm-slim AS node-arm64",
+      "FROM node:${NODE_VERSION_ARMV7}-bookworm-slim AS node-armv7",
+      "FROM node-${TARGETARCH:-amd64}${TARGETVARIANT} AS node",
+    ]);
+    expect(froms.at(-1)).toBe("FROM ${DEBIAN_IMAGE}");
+    expect(final).toContain("COPY --from=node /usr/local/bin/node /usr/local/bin/node");
   });
 
   it("copies every workspace manifest so npm ci sees the whole lock file", () => {
@@ -63,72 +68,83 @@ describe.each(Object.entries(IMAGES))("the image of %s", (dir, file) => {
     expect(text).toContain("COPY package.json package-lock.json ./");
   });
 
-  it("ships only production dependencies and the dist of the workspaces it needs", () => {
-    expect(text).toContain(`--omit=dev --workspace ${dir}`);
-    const final = finalStage(text).join("\n");
-    const needed = workspaceClosure(dir, workspaces);
-    for (const w of needed) {
-      expect(final, w).toContain(`COPY --from=build /app/${w}/package.json ${w}/`);
-      expect(final, w).toContain(`COPY --from=build /app/${w}/dist/ ${w}/dist/`);
-    }
-    const shipped = [...final.matchAll(/COPY --from=build \/app\/((?:packages|services)\/[\w-]+)\//g)].map((m) => m[1]);
-    expect(new Set(shipped)).toEqual(new Set(needed));
-    expect(final).not.toMatch(/COPY (?!--from)/);
+  it("compiles the whole workspace once, in a stage that does not depend on SERVICE", () => {
+    const build = (all.get("build") ?? []).join("\n");
+    expect(build).toContain("RUN npx tsc -b tsconfig.build.json");
+    expect(build).not.toContain("SERVICE");
+    expect((all.get("manifests") ?? []).join("\n")).not.toContain("SERVICE");
+  });
+
+  it("ships production dependencies and built output only, as a fixed non-root uid with an exec-form entry", () => {
+    const assemble = (all.get("assemble") ?? []).join("\n");
+    expect(assemble).toContain("--omit=dev --workspace");
+    expect(final.filter((l) => l.startsWith("COPY "))).toEqual([
+      "COPY --from=node /usr/local/bin/node /usr/local/bin/node",
+      "COPY --from=assemble /out/ /app/",
+    ]);
     expect(final).toContain("ENV NODE_ENV=production");
+    const user = final.findIndex((l) => /^USER [1-9]\d*:[1-9]\d*$/.test(l));
+    const entry = final.indexOf('ENTRYPOINT ["node", "/app/main.js"]');
+    expect(user).toBeGreaterThan(0);
+    expect(entry).toBeGreaterThan(user);
+    expect(final.find((l) => l.startsWith("HEALTHCHECK"))).toMatch(/CMD \["node", "\/app\/healthcheck\.js"\]$/);
   });
 
-  it("copies from the build stage only files that exist in the repository", () => {
-    for (const m of text.matchAll(/^COPY --from=build \/app\/(\S+?)\/? /gm)) {
-      const path = m[1] as string;
-      if (/\/dist$/.test(path)) continue;
-      expect(() => readFileSync(repoPath(path.endsWith(".json") ? path : `${path}/`)), path).not.toThrow(/ENOENT/);
+  it("is what docker-compose.yml builds for every Node service, with an image name to pull instead", () => {
+    const compose = readCompose();
+    for (const [name, svc] of Object.entries(compose.services)) {
+      if (!svc.build) continue;
+      expect(svc.build.context, name).toBe(".");
+      expect(svc.build.dockerfile ?? "Dockerfile", name).toBe("Dockerfile");
+      const service = (svc.build as { args?: Record<string, string> }).args?.SERVICE;
+      expect(IMAGES, name).toContain(service);
+      expect(svc.image, name).toBe(
+        `\${SMARTY_IMAGE_REPOSITORY:-ghcr.io/smarty-ihd}/smarty-${service}:\${SMARTY_VERSION:-latest}`,
+      );
     }
   });
-
-  it("runs as a fixed non-root uid with an exec-form command", () => {
-    const final = finalStage(text);
-    const user = final.findIndex((l) => /^USER [1-9]\d*:[1-9]\d*$/.test(l));
-    expect(user).toBeGreaterThan(0);
-    const cmd = final.findIndex((l) => l.startsWith("CMD ") || l.startsWith("ENTRYPOINT "));
-    expect(cmd).toBeGreaterThan(user);
-    if (dir.startsWith("services/")) expect(final).toContain(`CMD ["node", "${dir}/dist/main.js"]`);
-    else expect(final).toContain(`ENTRYPOINT ["node", "${dir}/dist/main.js"]`);
-  });
 });
 
-describe.each(SERVICES.filter((s) => s !== "notifier"))("the %s image's healthcheck", (service) => {
-  it("probes /healthz on the port variable and default of the service's config", async () => {
-    const text = readRepoFile("services", service, "Dockerfile");
-    const m = /^HEALTHCHECK .*CMD \["node", "-e", ".*process\.env\.(\w+)\|\|(\d+)\)\+'\/healthz'/m.exec(
-      instructions(text).join("\n"),
-    );
-    expect(m, "HEALTHCHECK CMD with process.env.<PORT>||<default> and /healthz").not.toBeNull();
-    const [, variable, port] = m as RegExpExecArray;
-    const env = await loadServiceEnv(service);
-    expect(defaultOf(env, variable as string).value).toBe(Number(port));
-    expect(text).toMatch(new RegExp(`^EXPOSE ${port}$`, "m"));
-  });
-});
-
-describe("the notifier image's healthcheck", () => {
-  it("reads the notifier's own retained status topic with its broker settings (it serves no HTTP)", () => {
-    const hc = instructions(readRepoFile("services", "notifier", "Dockerfile")).find((l) =>
-      l.startsWith("HEALTHCHECK"),
-    );
-    expect(hc).toContain("require('mqtt').connect(e.MQTT_URL");
-    expect(hc).toContain("'/notifier/'+(e.SMARTY_INSTANCE||'main')+'/status'");
-    expect(hc).toContain("String(p)==='online'?0:1");
+describe.each(IMAGES)("the %s image tree (scripts/docker-assemble.mjs)", (service) => {
+  it("names a workspace that has an entry point and a healthcheck", async () => {
+    const { stdout } = await run(process.execPath, ["scripts/docker-assemble.mjs", "workspace", service], {
+      cwd: repoPath(),
+    });
+    const dir = stdout.trim();
+    expect(workspaces.map((w) => w.dir)).toContain(dir);
+    expect(existsSync(repoPath(dir, "src", "main.ts")), `${dir}/src/main.ts`).toBe(true);
+    expect(existsSync(repoPath(dir, "src", "healthcheck.ts")), `${dir}/src/healthcheck.ts`).toBe(true);
   });
 });
 
 describe("the build context", () => {
-  it("keeps host builds, secrets and git history out of the images", () => {
+  it("keeps host builds, secrets and git history out of the images, and lets the assemble script in", () => {
     const ignore = readRepoFile(".dockerignore").split("\n");
     for (const p of [".git", ".env", "**/node_modules", "**/dist", "**/*.tsbuildinfo"]) expect(ignore).toContain(p);
+    expect(ignore).toContain("!scripts/docker-assemble.mjs");
   });
 
-  it("has an image for every service", () => {
-    for (const w of workspaces.filter((x) => x.dir.startsWith("services/")))
-      expect(Object.keys(IMAGES)).toContain(w.dir);
+  it("refuses an unknown SERVICE with the list of known ones", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "smarty-assemble-"));
+    try {
+      writeFileSync(join(dir, "package.json"), "{}");
+      const failed = await run(process.execPath, [repoPath("scripts/docker-assemble.mjs"), "workspace", "grafana"], {
+        cwd: dir,
+      }).then(
+        () => "",
+        (err: { stderr: string }) => err.stderr,
+      );
+      expect(failed).toContain('unknown SERVICE "grafana"; one of ingest, exporter, display, notifier, cli');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("reads no file the context leaves out", () => {
+    for (const m of text.matchAll(/^COPY (?!--from)(\S+) /gm)) {
+      const path = m[1] as string;
+      expect(existsSync(repoPath(path)), path).toBe(true);
+      expect(readFileSync(repoPath(".dockerignore"), "utf8")).not.toMatch(new RegExp(`^${path}$`, "m"));
+    }
   });
 });
