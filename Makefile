@@ -3,11 +3,16 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 NPM ?= npm
-APT_PACKAGES := mosquitto mosquitto-clients redis-server prometheus prosody socat gnupg chromium udev lua-sec
-# binary -> Debian package, to install only what is missing
-DAEMON_BINARIES := mosquitto:mosquitto mosquitto_passwd:mosquitto-clients redis-server:redis-server \
-  prometheus:prometheus promtool:prometheus prosody:prosody socat:socat gpg:gnupg chromium:chromium udevadm:udev \
-  busybox:busybox
+# Every binary a test calls -> its Debian package, so test-deps installs only what is missing. The Docker engine
+# (docker.io, containerd, runc, iptables) and debootstrap serve the container tests (test/containers), which start
+# dockerd themselves when none answers and stop it by PID; docker-compose also validates docker-compose.yml.
+TEST_BINARIES := mosquitto:mosquitto mosquitto_passwd:mosquitto-clients mosquitto_sub:mosquitto-clients \
+  redis-server:redis-server redis-cli:redis-tools prometheus:prometheus promtool:prometheus prosody:prosody \
+  prosodyctl:prosody socat:socat gpg:gnupg gpgconf:gpgconf openssl:openssl chromium:chromium udevadm:udev \
+  busybox:busybox ip:iproute2 docker-compose:docker-compose dockerd:docker.io containerd:containerd runc:runc \
+  iptables:iptables debootstrap:debootstrap
+# Packages without a binary of their own: TLS for prosody.
+TEST_PACKAGES := lua-sec
 
 # Node 24 LTS (what the images run) from the npm package, beside the system Node, for the unit tests.
 NODE24_DIR := .cache/node24
@@ -16,15 +21,16 @@ NODE24 := $(NODE24_DIR)/node_modules/$(NODE24_PKG)/bin/node
 # Every profile, so "down" also stops the optional services.
 COMPOSE_ALL := docker compose --profile meter --profile demo --profile notify
 
-.PHONY: help install build typecheck lint test test-unit test-unit-node24 test-integration test-deps bench demo \
-  env up up-demo down logs doctor clean
+.PHONY: help install build typecheck lint test test-unit test-unit-node24 test-integration test-containers test-deps \
+  bench bench-stack images demo env up up-demo down logs doctor clean
 
 help:
 	@echo "make demo        start the product natively (embedded broker + simulator), no Docker needed"
 	@echo "make env         create .env from .env.example with random passwords"
 	@echo "make up / down   docker compose up -d / down (make up-demo: with the simulated meter)"
 	@echo "make test        install what is missing, type-check, lint, run unit and integration tests"
-	@echo "make bench       benchmarks (ratios measured in one run)"
+	@echo "make bench       benchmarks (ratios measured in one run); make bench-stack: the stack's memory and disk writes"
+	@echo "make images      build every image of docker-compose.yml here (stand-ins for upstream images that cannot be pulled)"
 
 node_modules/.package-lock.json: package.json package-lock.json
 	$(NPM) ci --no-audit --no-fund
@@ -42,17 +48,24 @@ lint: install
 	$(NPM) run lint
 
 test-deps:
-	@missing=""; for pair in $(DAEMON_BINARIES); do bin=$${pair%%:*}; pkg=$${pair##*:}; \
-	  if ! command -v $$bin >/dev/null 2>&1 && [ ! -x /usr/sbin/$$bin ]; then missing="$$missing $$pkg"; fi; done; \
+	@missing=""; for pair in $(TEST_BINARIES); do bin=$${pair%%:*}; pkg=$${pair##*:}; \
+	  if ! command -v $$bin >/dev/null 2>&1 && [ ! -x /usr/sbin/$$bin ] && [ ! -x /sbin/$$bin ]; then \
+	    case " $$missing " in *" $$pkg "*) ;; *) missing="$$missing $$pkg" ;; esac; fi; done; \
+	  for pkg in $(TEST_PACKAGES); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
 	  if [ -n "$$missing" ]; then \
-	    echo "test-deps: installing$$missing (lua-sec for prosody TLS)"; \
+	    echo "test-deps: installing$$missing"; \
 	    export DEBIAN_FRONTEND=noninteractive; \
-	    apt-get update -qq && apt-get install -y -qq $$missing lua-sec >/dev/null; \
-	  else echo "test-deps: all test daemons present"; fi
-	@# docker-compose 1.29 validates docker-compose.yml without an engine; without Recommends (no docker.io).
-	@if ! command -v docker-compose >/dev/null 2>&1; then echo "test-deps: installing docker-compose"; \
-	  export DEBIAN_FRONTEND=noninteractive; \
-	  apt-get update -qq && apt-get install -y -qq --no-install-recommends docker-compose >/dev/null; fi
+	    apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "test-deps: every test binary is present"; fi
+
+test-containers: install test-deps build
+	$(NPM) run test:containers
+
+images:
+	bash scripts/images.sh
+
+bench-stack: build
+	$(NPM) run bench:stack
 
 test-unit: install
 	$(NPM) run test:unit

@@ -227,9 +227,10 @@ describe.skipIf(unavailable !== undefined)("docker-compose.yml in containers (de
     const armored = outer.attachments.find((a) => a.contentType === "application/octet-stream");
     expect(armored).toBeDefined();
     const { plaintext } = await gpg.decrypt(armored?.content as Buffer);
-    const inner = await simpleParser(plaintext);
-    expect(inner.subject).toMatch(/day report/i);
-    expect(raw.toString()).not.toContain("kWh");
+    const text = (await simpleParser(plaintext)).text ?? "";
+    expect(text).toContain(`meter ${meterId}`);
+    expect(text).toMatch(/Energy imported\s+\d+\.\d{3} kWh/);
+    expect(raw.toString()).not.toContain(meterId);
   });
 
   it("keeps the retained state across `docker-compose restart mosquitto`, and readings resume", async () => {
