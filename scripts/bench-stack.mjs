@@ -182,16 +182,16 @@ async function replayDay() {
 const fmt = (b) => (Number.isFinite(b) ? `${(b / MIB).toFixed(1)}` : "?");
 
 try {
-  let build;
-  if (args.includes("--build")) {
-    log("first build of every image (as on a Pi's first docker compose up)");
-    build = await firstBuild();
-  }
   await run(process.execPath, [join(ROOT, "scripts/init-env.mjs"), join(work, ".env")]);
   writeFileSync(
     join(work, ".env"),
     `${readFileSync(join(work, ".env"), "utf8")}\nCOMPOSE_PROFILES=demo,notify\nMQTT_HOST_PORT=0\nDISPLAY_HOST_PORT=0\nPROMETHEUS_HOST_PORT=0\n`,
   );
+  let build;
+  if (args.includes("--build")) {
+    log("first build of every image (as on a Pi's first docker compose up)");
+    build = await firstBuild();
+  }
   log(`starting ${SERVICES.join(", ")}`);
   await compose("up", "-d", ...SERVICES);
   await waitHealthy();
