@@ -80,6 +80,7 @@ const GARBAGE: Readonly<Record<string, Garbage>> = {
   REDIS_URL: { value: "http://redis:6379" },
   SMTP_URL: { value: "mail.example.org" },
   SMTP_TLS: { value: "sometimes", with: SMTP },
+  SMTP_ALLOW_PLAINTEXT_AUTH: BOOL,
   EMAIL_FROM: { value: "nobody", with: SMTP },
   EMAIL_TO: { value: "a@example.org,not-an-address", with: SMTP },
   EMAIL_ENCRYPTION: { value: "rot13", with: SMTP },
