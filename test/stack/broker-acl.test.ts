@@ -49,9 +49,10 @@ const ALL = Object.keys(WRITERS);
 
 /** What each user must receive, and nothing else, from the topics above. */
 const READERS: Record<string, string[]> = {
-  ingest: [READING, STATE, INGEST_STATUS, INGEST_HEALTH, DISCOVERY, HA_BIRTH],
+  // ingest reads back its own retained readings (frame counters across restarts), nothing else it writes.
+  ingest: [READING, INGEST_STATUS, INGEST_HEALTH],
   exporter: [READING, INGEST_STATUS, INGEST_HEALTH, EXPORTER_STATUS],
-  display: [READING, STATISTICS, ALERT, INGEST_STATUS, INGEST_HEALTH, DISPLAY_STATUS],
+  display: [READING, STATISTICS, INGEST_STATUS, INGEST_HEALTH, DISPLAY_STATUS],
   notifier: [READING, INGEST_STATUS, INGEST_HEALTH, STATISTICS, ALERT, NOTIFIER_STATUS, RESPONSE, COMMAND],
   homeassistant: ALL,
   cli: ALL.filter((x) => x.startsWith(`${BASE}/`)),
