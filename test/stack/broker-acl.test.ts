@@ -4,8 +4,11 @@
  * every user may write and read exactly what the contract gives it, built from packages/contracts topics.
  */
 import { execFile } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { topics } from "@smarty/contracts";
+import { tempDir } from "@smarty/testkit";
 import mqtt, { type MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT, readCompose, readRepoFile } from "./helpers/repo.js";
@@ -171,5 +174,28 @@ describe("the generated broker users and ACL", () => {
     expect(await check()).toBe(0);
     expect(await publish(notifier, NOTIFIER_STATUS, "offline")).toBe(0);
     expect(await check()).toBe(1);
+  });
+
+  it("answers the notifier's healthcheck script with the password from MQTT_PASSWORD or MQTT_PASSWORD_FILE", async () => {
+    const dir = tempDir("notifier-healthcheck");
+    const file = join(dir.path, "mqtt-password");
+    writeFileSync(file, `${broker.passwords.notifier as string}\n`);
+    const base = { PATH: process.env.PATH ?? "", MQTT_URL: broker.url, MQTT_USERNAME: "notifier" };
+    const check = (env: Record<string, string>) =>
+      run(process.execPath, ["services/notifier/healthcheck.mjs"], { cwd: ROOT, env: { ...base, ...env } }).then(
+        () => 0,
+        (err: { code?: number }) => err.code ?? -1,
+      );
+    try {
+      const notifier = await connect("notifier");
+      expect(await publish(notifier, NOTIFIER_STATUS, "online")).toBe(0);
+      expect(await check({ MQTT_PASSWORD_FILE: file })).toBe(0);
+      expect(await check({ MQTT_PASSWORD: broker.passwords.notifier as string })).toBe(0);
+      expect(await check({ MQTT_PASSWORD_FILE: join(dir.path, "missing") })).toBe(1);
+      expect(await publish(notifier, NOTIFIER_STATUS, "offline")).toBe(0);
+      expect(await check({ MQTT_PASSWORD_FILE: file })).toBe(1);
+    } finally {
+      dir.remove();
+    }
   });
 });
