@@ -72,6 +72,8 @@ const GARBAGE: Readonly<Record<string, Garbage>> = {
   DISPLAY_PORT: { value: "-1" },
   DISPLAY_HOST: { value: "my host" },
   DISPLAY_STALE_AFTER: { value: "100ms" },
+  DISPLAY_ALLOWED_HOSTS: { value: "smarty.local:8080" },
+  DISPLAY_MAX_STREAMS_PER_CLIENT: { value: "0" },
   DISPLAY_BASIC_AUTH_USER: { value: "a:b", with: { DISPLAY_BASIC_AUTH_PASSWORD: "long-enough-pw" } },
   DISPLAY_BASIC_AUTH_PASSWORD: { value: "short", with: { DISPLAY_BASIC_AUTH_USER: "viewer" } },
   DISPLAY_POWER_CLASS_KW: { value: "lots" },
