@@ -104,6 +104,8 @@ const GARBAGE: Readonly<Record<string, Garbage>> = {
   XMPP_ALERT_CLEARED: BOOL,
   XMPP_RECONNECT_MAX: DURATION,
   XMPP_PRESENCE_INTERVAL: DURATION,
+  XMPP_PRESENCE_STATUS: { value: "loud" },
+  XMPP_ALLOW_PLAINTEXT_FROM_KEYED: BOOL,
 };
 
 /** Variables with no value to refuse, and why. */

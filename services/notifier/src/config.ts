@@ -3,7 +3,15 @@
  * variables come from service-kit, the XMPP bot's from xmpp/config.ts; rules, tariff and schedule live in the
  * optional NOTIFIER_CONFIG file (config-file.ts). Email is enabled when SMTP_URL is set.
  */
-import { ConfigError, commonEnv, envBool, envDuration, envList, envReadableFile, loadConfig } from "@smarty/service-kit";
+import {
+  ConfigError,
+  commonEnv,
+  envBool,
+  envDuration,
+  envList,
+  envReadableFile,
+  loadConfig,
+} from "@smarty/service-kit";
 import { z } from "zod";
 import { type FileConfig, loadFileConfig } from "./config-file.js";
 import type { SmtpSettings, SmtpTls } from "./email/smtp-transport.js";
