@@ -15,9 +15,10 @@ const NOT_AUTHORIZED = 135;
 /** Topic families with a few concrete topics each, written from docs/security.md ("Broker users and ACL"). */
 const FAMILIES: Record<string, string[]> = {
   reading: ["smarty/lu-a/reading", "smarty/lu-b/reading"],
-  state: ["smarty/lu-a/state/power_import_w", "smarty/lu-a/state/a/b"],
+  state: ["smarty/lu-a/state/power_import_w"],
   statistics: ["smarty/lu-a/statistics"],
-  alerts: ["smarty/alerts/lu-a/power_high", "smarty/alerts/x"],
+  // contracts' parseTopic reads smarty/alerts/state/x as alert "x" of meter "state": ingest must not write it.
+  alerts: ["smarty/alerts/lu-a/power_high", "smarty/alerts/x", "smarty/alerts/state/x", "smarty/alerts/reading"],
   "ingest status/health": ["smarty/ingest/main/status", "smarty/ingest/other/health"],
   "exporter status/health": ["smarty/exporter/main/status", "smarty/exporter/main/health"],
   "display status/health": ["smarty/display/main/status", "smarty/display/b/health"],
@@ -26,7 +27,7 @@ const FAMILIES: Record<string, string[]> = {
   "notifier response": ["smarty/notifier/cmd/response"],
   "ha discovery": ["homeassistant/sensor/smarty_meter/power/config"],
   "ha birth": ["homeassistant/status"],
-  "outside the tree": ["other/topic", "smarty", "$SYS/broker/uptime"],
+  "outside the tree": ["other/topic", "smarty", "$SYS/broker/uptime", "smarty/lu-a/state/a/b"],
 };
 
 /** Who may write each family, per the docs table; everyone else must be refused. */

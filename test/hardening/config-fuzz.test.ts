@@ -72,6 +72,8 @@ const GARBAGE: Readonly<Record<string, Garbage>> = {
   DISPLAY_PORT: { value: "-1" },
   DISPLAY_HOST: { value: "my host" },
   DISPLAY_STALE_AFTER: { value: "100ms" },
+  DISPLAY_ALLOWED_HOSTS: { value: "smarty.local:8080" },
+  DISPLAY_MAX_STREAMS_PER_CLIENT: { value: "0" },
   DISPLAY_BASIC_AUTH_USER: { value: "a:b", with: { DISPLAY_BASIC_AUTH_PASSWORD: "long-enough-pw" } },
   DISPLAY_BASIC_AUTH_PASSWORD: { value: "short", with: { DISPLAY_BASIC_AUTH_USER: "viewer" } },
   DISPLAY_POWER_CLASS_KW: { value: "lots" },
@@ -80,6 +82,7 @@ const GARBAGE: Readonly<Record<string, Garbage>> = {
   REDIS_URL: { value: "http://redis:6379" },
   SMTP_URL: { value: "mail.example.org" },
   SMTP_TLS: { value: "sometimes", with: SMTP },
+  SMTP_ALLOW_PLAINTEXT_AUTH: BOOL,
   EMAIL_FROM: { value: "nobody", with: SMTP },
   EMAIL_TO: { value: "a@example.org,not-an-address", with: SMTP },
   EMAIL_ENCRYPTION: { value: "rot13", with: SMTP },
@@ -101,6 +104,8 @@ const GARBAGE: Readonly<Record<string, Garbage>> = {
   XMPP_ALERT_CLEARED: BOOL,
   XMPP_RECONNECT_MAX: DURATION,
   XMPP_PRESENCE_INTERVAL: DURATION,
+  XMPP_PRESENCE_STATUS: { value: "loud" },
+  XMPP_ALLOW_PLAINTEXT_FROM_KEYED: BOOL,
 };
 
 /** Variables with no value to refuse, and why. */

@@ -97,6 +97,7 @@ beforeAll(async () => {
       REDIS_URL: redis.url,
       SMTP_URL: `smtp://127.0.0.1:${closed}`,
       SMTP_TLS: "none",
+      SMTP_ALLOW_PLAINTEXT_AUTH: "true",
       SMTP_USERNAME: "smarty",
       SMTP_PASSWORD,
       EMAIL_FROM: "smarty@example.org",

@@ -183,7 +183,10 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   });
 }
 
-/** The broker URL without credentials, for logs. */
+/**
+ * The broker URL without credentials, for logs. The user info ends at the LAST "@" (RFC 3986 §3.2.1 forbids a raw
+ * "@" in it, but people paste passwords unencoded): everything up to it goes, so no piece of a password remains.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, "//[redacted]@");
+  return url.replace(/\/\/.*@/s, "//[redacted]@");
 }

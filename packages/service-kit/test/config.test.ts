@@ -3,7 +3,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { ConfigError, commonEnv, envBool, envDuration, envList, envPort, loadConfig } from "../src/config.js";
+import {
+  ConfigError,
+  commonEnv,
+  envBool,
+  envDuration,
+  envList,
+  envPort,
+  loadConfig,
+  mqttSettings,
+} from "../src/config.js";
 
 const schema = z.object({
   ...commonEnv,
@@ -58,6 +67,16 @@ describe("loadConfig", () => {
       /either SMARTY_KEY or SMARTY_KEY_FILE/,
     );
     expect(problems({ SMARTY_KEY_FILE: "/nonexistent/key" })[0]).toMatch(/^SMARTY_KEY_FILE: cannot read/);
+  });
+
+  it("reads the broker password from MQTT_PASSWORD_FILE into the MQTT settings of every service", () => {
+    const file = join(tmpdir(), `smarty-mqtt-password-${process.pid}`);
+    writeFileSync(file, "broker-password-0123\n");
+    const c = loadConfig(z.object(commonEnv), { MQTT_USERNAME: "display", MQTT_PASSWORD_FILE: file });
+    expect(mqttSettings(c)).toMatchObject({ username: "display", password: "broker-password-0123" });
+    expect(() => loadConfig(z.object(commonEnv), { MQTT_PASSWORD: "x", MQTT_PASSWORD_FILE: file })).toThrow(
+      /MQTT_PASSWORD: set either MQTT_PASSWORD or MQTT_PASSWORD_FILE, not both/,
+    );
   });
 
   it("refuses an MQTT_CA_FILE that cannot be read at start, naming the variable", () => {

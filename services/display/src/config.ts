@@ -2,7 +2,7 @@
  * Display configuration from the environment (docs/configuration.md "display"). Parsed once at start by
  * `loadConfig`; a bad value stops the service with exit 78 naming the variable.
  */
-import { commonEnv, envDuration, envPort, loadConfig } from "@smarty/service-kit";
+import { commonEnv, envDuration, envInt, envList, envPort, loadConfig } from "@smarty/service-kit";
 import { z } from "zod";
 
 export const DEFAULT_DISPLAY_PORT = 8080;
@@ -31,6 +31,15 @@ export const displayEnv = z
       .string()
       .default("0.0.0.0")
       .refine((s) => /^[0-9a-fA-F.:]+$|^localhost$/.test(s), "must be an IP address to listen on"),
+    /** Host names the page is served under besides IP literals and localhost (DNS rebinding guard). */
+    DISPLAY_ALLOWED_HOSTS: envList()
+      .transform((l) => l.map((h) => h.toLowerCase().replace(/\.$/, "")))
+      .refine(
+        (l) => l.every((h) => /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(h)),
+        "must be a comma list of host names without port, like smarty.local,pi.home.arpa",
+      ),
+    /** Event streams one client address may hold open (the hub has 64 for everyone). */
+    DISPLAY_MAX_STREAMS_PER_CLIENT: envInt(8, 1, 64),
     /** No reading for this long marks a meter stale (the Smarty sends one every 10 s). */
     DISPLAY_STALE_AFTER: envDuration("30s").refine((ms) => ms >= 500, "must be at least 500ms"),
     DISPLAY_BASIC_AUTH_USER: z

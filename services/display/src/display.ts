@@ -25,7 +25,7 @@ export interface DisplayDeps {
   readonly clock?: Clock;
   /** Page files; default: read from services/display/public/. */
   readonly assets?: ReadonlyMap<string, Asset>;
-  readonly sse?: Pick<SseHubOptions, "heartbeatMs" | "maxBufferedBytes" | "maxClients">;
+  readonly sse?: Pick<SseHubOptions, "heartbeatMs" | "maxBufferedBytes" | "maxClients" | "maxPerClient">;
   readonly mqttClientId?: string;
 }
 
@@ -49,7 +49,7 @@ export function createDisplay(config: DisplayConfig, deps: DisplayDeps): Display
     pricePerKwh: config.DISPLAY_PRICE_PER_KWH,
     currency: config.DISPLAY_CURRENCY,
   });
-  const hub = new SseHub({ clock, logger, burst, ...deps.sse });
+  const hub = new SseHub({ clock, logger, burst, maxPerClient: config.DISPLAY_MAX_STREAMS_PER_CLIENT, ...deps.sse });
   const connection = new MqttConnection({
     settings: mqttSettings(config),
     service: "display",
@@ -70,6 +70,7 @@ export function createDisplay(config: DisplayConfig, deps: DisplayDeps): Display
     assets: deps.assets ?? loadAssets(),
     views,
     hub,
+    allowedHosts: config.DISPLAY_ALLOWED_HOSTS,
     basicAuth:
       config.DISPLAY_BASIC_AUTH_USER !== undefined && config.DISPLAY_BASIC_AUTH_PASSWORD !== undefined
         ? { user: config.DISPLAY_BASIC_AUTH_USER, password: config.DISPLAY_BASIC_AUTH_PASSWORD }

@@ -4,7 +4,7 @@
  */
 import express, { type Express, type NextFunction, type Request, type Response } from "express";
 import type { Asset } from "./assets.js";
-import { type BasicAuthCredentials, basicAuth, securityHeaders } from "./security.js";
+import { type BasicAuthCredentials, basicAuth, hostGuard, securityHeaders } from "./security.js";
 import type { Views } from "./snapshot.js";
 import { type SseHub, sseEvent } from "./sse-hub.js";
 
@@ -23,6 +23,14 @@ export interface HttpAppOptions {
   readonly health: () => HealthReport;
   /** Require these credentials everywhere except /healthz. */
   readonly basicAuth?: BasicAuthCredentials | undefined;
+  /** Host names served besides IP literals and localhost (DISPLAY_ALLOWED_HOSTS). */
+  readonly allowedHosts?: readonly string[];
+}
+
+/** The client's address as the hub counts it: an IPv4-mapped IPv6 address is the IPv4 device it stands for. */
+function clientAddress(req: Request): string {
+  const a = req.socket.remoteAddress ?? "";
+  return a.startsWith("::ffff:") ? a.slice(7) : a;
 }
 
 function readOnly(req: Request, res: Response, next: NextFunction): void {
@@ -37,7 +45,7 @@ export function createHttpApp(o: HttpAppOptions): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false);
-  app.use(securityHeaders, readOnly);
+  app.use(securityHeaders, hostGuard(o.allowedHosts ?? []), readOnly);
   if (o.basicAuth) app.use(basicAuth(o.basicAuth, ["/healthz"]));
 
   app.get("/healthz", (_req, res) => {
@@ -53,8 +61,18 @@ export function createHttpApp(o: HttpAppOptions): Express {
       res.status(200).type("text/event-stream").end();
       return;
     }
+    const client = clientAddress(req);
     if (o.hub.full) {
       res.status(503).set("Retry-After", "10").type("text/plain").send("too many event streams\n");
+      return;
+    }
+    if (o.hub.fullFor(client)) {
+      // One device (a tab left open many times, a misbehaving script) must not lock the tablet out.
+      res
+        .status(429)
+        .set("Retry-After", "10")
+        .type("text/plain")
+        .send("too many event streams from this address (DISPLAY_MAX_STREAMS_PER_CLIENT)\n");
       return;
     }
     res.writeHead(200, {
@@ -64,7 +82,7 @@ export function createHttpApp(o: HttpAppOptions): Express {
       "X-Accel-Buffering": "no",
     });
     res.socket?.setNoDelay(true);
-    o.hub.add(res, sseEvent("snapshot", o.views.snapshot()));
+    o.hub.add(res, sseEvent("snapshot", o.views.snapshot()), client);
   });
 
   app.get("/api/meters", (_req, res) => {

@@ -6,6 +6,7 @@
  * styles through the CSSOM, which `style-src 'self'` permits.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
+import { isIP } from "node:net";
 import type { NextFunction, Request, Response } from "express";
 
 export const CONTENT_SECURITY_POLICY = [
@@ -67,5 +68,45 @@ export function basicAuth(credentials: BasicAuthCredentials, exempt: readonly st
       .set("WWW-Authenticate", 'Basic realm="smarty display", charset="UTF-8"')
       .type("text/plain")
       .send("authentication required\n");
+  };
+}
+
+/**
+ * The host name of a Host header (RFC 9110 §7.2): lower-cased, without port and trailing dot; an IPv6 literal keeps
+ * no brackets. Undefined for an empty or malformed header.
+ */
+export function hostName(header: string | undefined): string | undefined {
+  const h = (header ?? "").trim().toLowerCase();
+  if (h === "") return undefined;
+  if (h.startsWith("[")) {
+    const m = /^\[([0-9a-f:.]+(?:%[\w.-]+)?)\](?::\d{1,5})?$/.exec(h);
+    return m?.[1];
+  }
+  const m = /^([^:\s]+?)\.?(?::\d{1,5})?$/.exec(h);
+  return m?.[1];
+}
+
+/**
+ * Serves only requests addressed to an IP literal, `localhost` or one of `allowed`. A web page can point its own
+ * DNS name at the Pi (DNS rebinding) and then read the API as "same origin"; its requests still carry that name in
+ * Host, so refusing unknown names closes the hole. 421 Misdirected Request (RFC 9110 §15.5.20): this server is not
+ * the one for that name.
+ */
+export function hostGuard(allowed: readonly string[]) {
+  const names = new Set(["localhost", ...allowed.map((n) => n.toLowerCase().replace(/\.$/, ""))]);
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const host = hostName(req.headers.host);
+    if (host === undefined) {
+      res.status(400).type("text/plain").send("missing or malformed Host header\n");
+      return;
+    }
+    if (isIP(host) !== 0 || names.has(host)) {
+      next();
+      return;
+    }
+    res
+      .status(421)
+      .type("text/plain")
+      .send(`'${host}' is not an allowed host name; add it to DISPLAY_ALLOWED_HOSTS (docs/display.md)\n`);
   };
 }

@@ -26,6 +26,8 @@ export interface SseHubOptions {
   readonly maxBufferedBytes?: number;
   /** Concurrent streams; more are refused with 503. Default 64. */
   readonly maxClients?: number;
+  /** Concurrent streams of one client address; more are refused with 429. Default 8. */
+  readonly maxPerClient?: number;
 }
 
 /** Reconnect delay the browser uses after a drop (the `retry:` field). */
@@ -38,10 +40,13 @@ export function sseEvent(event: string, data: unknown): string {
 
 export class SseHub implements Component {
   readonly name = "sse";
-  private readonly clients = new Set<SseSink>();
+  /** Each open stream with the address of its client. */
+  private readonly clients = new Map<SseSink, string>();
+  private readonly perClient = new Map<string, number>();
   private heartbeat: TimerHandle | undefined;
   private readonly maxBuffered: number;
   private readonly maxClients: number;
+  private readonly maxPerClient: number;
   private readonly log: Logger;
   /** Clients disconnected because they fell behind, since start. */
   dropped = 0;
@@ -51,6 +56,7 @@ export class SseHub implements Component {
   constructor(private readonly o: SseHubOptions) {
     this.maxBuffered = o.maxBufferedBytes ?? 256 * 1024;
     this.maxClients = o.maxClients ?? 64;
+    this.maxPerClient = o.maxPerClient ?? 8;
     this.log = o.logger.child({ component: "sse" });
   }
 
@@ -62,6 +68,11 @@ export class SseHub implements Component {
     return this.clients.size >= this.maxClients;
   }
 
+  /** True when `client` already has its share of streams. */
+  fullFor(client: string): boolean {
+    return (this.perClient.get(client) ?? 0) >= this.maxPerClient;
+  }
+
   start(): void {
     this.heartbeat = this.o.clock.setInterval(() => this.writeAll(": hb\n\n"), this.o.heartbeatMs ?? 15_000);
   }
@@ -69,17 +80,22 @@ export class SseHub implements Component {
   stop(): void {
     if (this.heartbeat !== undefined) this.o.clock.clearInterval(this.heartbeat);
     this.heartbeat = undefined;
-    for (const c of [...this.clients]) c.end();
+    for (const c of [...this.clients.keys()]) c.end();
     this.clients.clear();
+    this.perClient.clear();
   }
 
-  /** Adds a client and writes `initial` (the snapshot) to it first; false when the hub is full. */
-  add(sink: SseSink, initial: string): boolean {
-    if (this.full) return false;
-    this.clients.add(sink);
+  /**
+   * Adds a client and writes `initial` (the snapshot) to it first; false when the hub is full, or `client` (its
+   * address) has its share already.
+   */
+  add(sink: SseSink, initial: string, client = ""): boolean {
+    if (this.full || this.fullFor(client)) return false;
+    this.clients.set(sink, client);
+    this.perClient.set(client, (this.perClient.get(client) ?? 0) + 1);
     this.log.debug({ clients: this.clients.size }, "event stream opened");
     sink.once("close", () => {
-      if (this.clients.delete(sink)) this.log.debug({ clients: this.clients.size }, "event stream closed");
+      if (this.remove(sink)) this.log.debug({ clients: this.clients.size }, "event stream closed");
     });
     this.write(sink, `retry: ${SSE_RETRY_MS}\n\n${initial}`, true);
     return true;
@@ -92,13 +108,23 @@ export class SseHub implements Component {
   }
 
   private writeAll(chunk: string): void {
-    for (const c of [...this.clients]) this.write(c, chunk, false);
+    for (const c of [...this.clients.keys()]) this.write(c, chunk, false);
+  }
+
+  private remove(sink: SseSink): boolean {
+    const client = this.clients.get(sink);
+    if (client === undefined) return false;
+    this.clients.delete(sink);
+    const n = (this.perClient.get(client) ?? 1) - 1;
+    if (n > 0) this.perClient.set(client, n);
+    else this.perClient.delete(client);
+    return true;
   }
 
   private write(sink: SseSink, chunk: string, first: boolean): void {
     // The first chunk is always written: a snapshot larger than the limit must still reach a new client.
     if (!first && sink.writableLength + chunk.length > this.maxBuffered) {
-      this.clients.delete(sink);
+      this.remove(sink);
       this.dropped++;
       this.o.burst.warn(
         "sse_slow_client",

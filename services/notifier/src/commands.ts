@@ -6,6 +6,7 @@
 import { type CommandResponse, decodePayload, notifierCommandSchema } from "@smarty/contracts";
 import { isoLocal } from "./calendar.js";
 import type { BotBackend } from "./ports.js";
+import { MUTE_MAX_MS } from "./xmpp/commands.js";
 
 /** Runs one command payload; never throws, bad input becomes an error reply. */
 export async function runCommand(backend: BotBackend, payload: Buffer | string): Promise<CommandResponse> {
@@ -27,6 +28,10 @@ export async function runCommand(backend: BotBackend, payload: Buffer | string):
         };
       }
       case "mute": {
+        // The chat's bound too: a forgotten (or forged) "mute for ever" would silence every alert for good.
+        if (!(cmd.duration_s * 1000 <= MUTE_MAX_MS)) {
+          return { status: "error", error: `duration_s: at most ${MUTE_MAX_MS / 1000} (30 days)`, ...tx };
+        }
         backend.mute(cmd.duration_s * 1000);
         const until = backend.mutedUntil();
         return { status: "ok", data: { muted_until: until === null ? null : isoLocal(until) }, ...tx };

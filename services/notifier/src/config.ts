@@ -3,7 +3,15 @@
  * variables come from service-kit, the XMPP bot's from xmpp/config.ts; rules, tariff and schedule live in the
  * optional NOTIFIER_CONFIG file (config-file.ts). Email is enabled when SMTP_URL is set.
  */
-import { ConfigError, commonEnv, envDuration, envList, envReadableFile, loadConfig } from "@smarty/service-kit";
+import {
+  ConfigError,
+  commonEnv,
+  envBool,
+  envDuration,
+  envList,
+  envReadableFile,
+  loadConfig,
+} from "@smarty/service-kit";
 import { z } from "zod";
 import { type FileConfig, loadFileConfig } from "./config-file.js";
 import type { SmtpSettings, SmtpTls } from "./email/smtp-transport.js";
@@ -28,6 +36,8 @@ export const notifierEnv = z.object({
   SMTP_USERNAME: z.string().optional(),
   SMTP_PASSWORD: z.string().optional(),
   SMTP_TLS: z.enum(["starttls", "implicit", "none"], { message: "must be starttls, implicit or none" }).optional(),
+  /** SMTP_TLS=none with a password sends AUTH in clear; only a relay on the same host may need it. */
+  SMTP_ALLOW_PLAINTEXT_AUTH: envBool(false),
   EMAIL_FROM: z
     .string()
     .optional()
@@ -77,6 +87,12 @@ function emailSettings(env: NotifierEnv, problems: string[]): EmailSettings | un
     problems.push("EMAIL_PGP_KEYS: required with EMAIL_ENCRYPTION=pgp (each recipient needs a public key)");
   }
   if (env.SMTP_PASSWORD && !env.SMTP_USERNAME) problems.push("SMTP_USERNAME: required when SMTP_PASSWORD is set");
+  if (tls === "none" && env.SMTP_PASSWORD && !env.SMTP_ALLOW_PLAINTEXT_AUTH) {
+    // AUTH PLAIN/LOGIN is only base64 (RFC 4954 §4): without TLS anyone on the path reads the password.
+    problems.push(
+      "SMTP_TLS: none would send SMTP_PASSWORD in clear (AUTH without TLS); use starttls or implicit, or set SMTP_ALLOW_PLAINTEXT_AUTH=true for a relay on the same host",
+    );
+  }
   return {
     smtp: {
       url: env.SMTP_URL,

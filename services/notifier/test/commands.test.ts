@@ -62,6 +62,19 @@ describe("notifier commands", () => {
     expect(await runCommand(b, '{"command":"unmute"}')).toEqual({ status: "ok", data: { muted_until: null } });
   });
 
+  it("refuses a mute longer than 30 days with an error reply and stays unmuted", async () => {
+    const b = backend();
+    for (const duration of [30 * 86_400 + 1, 1e300]) {
+      expect(await runCommand(b, `{"command":"mute","duration_s":${duration},"transaction":"m1"}`)).toEqual({
+        status: "error",
+        error: "duration_s: at most 2592000 (30 days)",
+        transaction: "m1",
+      });
+    }
+    expect(b.muted).toBeNull();
+    expect(await runCommand(b, `{"command":"mute","duration_s":${30 * 86_400}}`)).toMatchObject({ status: "ok" });
+  });
+
   it("answers invalid commands with an error, keeping the transaction", async () => {
     expect(await runCommand(backend(), '{"command":"report","period":"year","transaction":"t2"}')).toMatchObject({
       status: "error",

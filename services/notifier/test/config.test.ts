@@ -76,6 +76,29 @@ describe("notifier configuration", () => {
     expect(c.email?.encryption).toBe("off");
   });
 
+  it("refuses a password over plain SMTP unless SMTP_ALLOW_PLAINTEXT_AUTH=true", () => {
+    const plain = {
+      SMTP_URL: "smtp://127.0.0.1:25",
+      SMTP_TLS: "none",
+      SMTP_USERNAME: "smarty",
+      SMTP_PASSWORD: "mail-secret-123",
+      EMAIL_FROM: "s@example.org",
+      EMAIL_TO: "a@example.org",
+      EMAIL_ENCRYPTION: "off",
+    };
+    const found = problems(plain);
+    expect(found).toEqual([
+      "SMTP_TLS: none would send SMTP_PASSWORD in clear (AUTH without TLS); use starttls or implicit, or set SMTP_ALLOW_PLAINTEXT_AUTH=true for a relay on the same host",
+    ]);
+    expect(found.join("\n")).not.toContain("mail-secret-123");
+    expect(loadNotifierConfig({ ...plain, SMTP_ALLOW_PLAINTEXT_AUTH: "true" }).email?.smtp.password).toBe(
+      "mail-secret-123",
+    );
+    const { SMTP_PASSWORD: _, ...withoutPassword } = plain;
+    expect(problems(withoutPassword)).toEqual([]);
+    expect(problems({ ...plain, SMTP_TLS: "starttls" })).toEqual([]);
+  });
+
   it("reads the rules file as YAML or JSON and names bad fields", () => {
     const yaml = join(dir.path, "n.yaml");
     writeFileSync(yaml, "alerts:\n  rules:\n    power_import_high: {threshold_kw: 5, for: 30s}\n");

@@ -43,6 +43,8 @@ export class OutboxWorker implements Component {
   private again = false;
   private stopped = true;
   private readonly backoff = new Map<ChannelName, ChannelBackoff>();
+  /** Delivered messages whose bookkeeping (complete, onDelivered) has not succeeded yet. */
+  private readonly settling = new Map<string, { message: OutboxMessage; completed: boolean; notified: boolean }>();
   /** Messages accepted by their server since start. */
   delivered = 0;
 
@@ -92,8 +94,10 @@ export class OutboxWorker implements Component {
 
   private async pass(): Promise<void> {
     const now = this.o.clock.now();
+    for (const id of [...this.settling.keys()]) await this.settle(id);
     for (const message of await this.o.outbox.due(now)) {
       if (this.stopped) return;
+      if (this.settling.has(message.id)) continue;
       if (now - Date.parse(message.created_at) > this.o.maxAgeMs) {
         await this.giveUp(message, new Error(`not delivered within ${formatDuration(this.o.maxAgeMs)}`));
         continue;
@@ -103,19 +107,43 @@ export class OutboxWorker implements Component {
       if (!channel?.available || (paused && paused.retryAt > now)) continue;
       try {
         await channel.deliver(message);
-        await this.o.outbox.complete(message.id);
-        this.backoff.delete(message.channel);
-        this.delivered++;
-        this.o.log.info(
-          { id: message.id, channel: message.channel, attempts: message.attempts + 1 },
-          "message delivered",
-        );
-        await this.o.onDelivered?.(message);
       } catch (err) {
         const error = err instanceof Error ? err : new Error(String(err));
         if (error instanceof TemporaryDeliveryError) await this.pause(message, error, now);
         else await this.giveUp(message, error);
+        continue;
       }
+      this.backoff.delete(message.channel);
+      this.delivered++;
+      this.o.log.info(
+        { id: message.id, channel: message.channel, attempts: message.attempts + 1 },
+        "message delivered",
+      );
+      this.settling.set(message.id, { message, completed: false, notified: false });
+      await this.settle(message.id);
+    }
+  }
+
+  /**
+   * The bookkeeping after a delivery: remove the message from the outbox, then tell `onDelivered`. Either may fail
+   * (Redis away, the alert store); the server already has the message, so a failure is retried on the next pass
+   * and the message is neither sent again nor dead-listed.
+   */
+  private async settle(id: string): Promise<void> {
+    const s = this.settling.get(id);
+    if (!s) return;
+    try {
+      if (!s.completed) await this.o.outbox.complete(id);
+      s.completed = true;
+      if (!s.notified) await this.o.onDelivered?.(s.message);
+      s.notified = true;
+      this.settling.delete(id);
+    } catch (err) {
+      this.o.burst.warn(
+        "outbox_settle",
+        { id, channel: s.message.channel, err: { message: err instanceof Error ? err.message : String(err) } },
+        "message delivered, but its bookkeeping failed; will retry",
+      );
     }
   }
 

@@ -186,10 +186,19 @@ export function formatAlerts(alerts: readonly Alert[], mutedUntil: number | null
   return lines.join("\n");
 }
 
-/** The presence status line: "3.2 kW import", "0.9 kW export", or why there is no value. */
-export function presenceStatus(reading: Reading | undefined, receivedAt: number | undefined, now: number): string {
+/**
+ * The presence status line: "3.2 kW import", "0.9 kW export" (live), "meter online" (coarse: nothing about the
+ * household's consumption), or why there is no value.
+ */
+export function presenceStatus(
+  reading: Reading | undefined,
+  receivedAt: number | undefined,
+  now: number,
+  detail: "coarse" | "live" = "live",
+): string {
   if (!reading) return "waiting for the meter";
   if (receivedAt !== undefined && now - receivedAt > METER_SILENT_AFTER_MS) return "meter silent";
+  if (detail === "coarse") return "meter online";
   const net = netKw(reading, "power_import_kw", "power_export_kw") ?? 0;
   return `${Math.abs(net).toFixed(1)} kW ${net < 0 ? "export" : "import"}`;
 }

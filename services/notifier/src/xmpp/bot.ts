@@ -1,8 +1,10 @@
 /**
  * The chat bot: answers commands from allowed JIDs, ignores everyone else (counted, logged once per burst),
  * accepts subscription requests from allowed JIDs and declines the rest (RFC 6121 §3.1-3.2), and keeps a short
- * presence status ("3.2 kW import"). Replies to a contact with a configured OpenPGP key are encrypted (XEP-0374);
- * encrypted commands from such a contact are accepted when their signature verifies (see ox.ts).
+ * presence status (nothing, "meter online", or "3.2 kW import": XMPP_PRESENCE_STATUS). Replies to a contact with a
+ * configured OpenPGP key are encrypted (XEP-0374); such a contact's commands are accepted only encrypted and signed
+ * by its key (see ox.ts), unless XMPP_ALLOW_PLAINTEXT_FROM_KEYED: a server can forge any `from`, but not a
+ * signature. Commands and reports are rate-limited per contact (rate-limit.ts).
  */
 import { BurstLogger, type Clock, type Component, type Logger, type TimerHandle } from "@smarty/service-kit";
 import { xml } from "@xmpp/client";
@@ -15,6 +17,7 @@ import type { XmppConnection } from "./connection.js";
 import { NS_OX, OxError, oxDecrypt, oxEncrypt, oxMessageStanza } from "./ox.js";
 import { publicKeyAnnouncement } from "./ox-pep.js";
 import type { PgpKeyring } from "./pgp-keys.js";
+import { COMMAND_RATE, type RateLimit, REPORT_RATE, TokenBuckets } from "./rate-limit.js";
 
 /** Longest command text considered; anything longer is not a command. */
 const MAX_COMMAND_CHARS = 500;
@@ -28,13 +31,29 @@ export interface XmppBotOptions {
   readonly clock: Clock;
   readonly timeZone?: string;
   readonly presenceIntervalMs?: number;
+  /** Per-contact limits; COMMAND_RATE and REPORT_RATE by default. */
+  readonly commandRate?: RateLimit;
+  readonly reportRate?: RateLimit;
 }
+
+const LIMITED_ANSWER = "Too many commands; wait a minute, then try again.";
+const PLAINTEXT_REFUSED =
+  "Commands from you are accepted only OpenPGP-encrypted and signed (XEP-0373); this one was ignored.";
 
 export class XmppBot implements Component {
   readonly name = "xmpp-bot";
-  readonly counters = { commands: 0, stranger_messages: 0, stranger_subscriptions: 0, rejected_encrypted: 0 };
+  readonly counters = {
+    commands: 0,
+    stranger_messages: 0,
+    stranger_subscriptions: 0,
+    rejected_encrypted: 0,
+    rejected_plaintext: 0,
+    rate_limited: 0,
+  };
   private readonly allowed: ReadonlySet<string>;
   private readonly burst: BurstLogger;
+  private readonly commandBuckets: TokenBuckets;
+  private readonly reportBuckets: TokenBuckets;
   private presenceTimer: TimerHandle | undefined;
   private sentStatus: string | undefined;
   private nextId = 0;
@@ -43,6 +62,9 @@ export class XmppBot implements Component {
   constructor(private readonly o: XmppBotOptions) {
     this.allowed = new Set(o.settings.allowedJids);
     this.burst = new BurstLogger(o.log, o.clock, 10 * 60_000);
+    const now = () => o.clock.now();
+    this.commandBuckets = new TokenBuckets(o.commandRate ?? COMMAND_RATE, now);
+    this.reportBuckets = new TokenBuckets(o.reportRate ?? REPORT_RATE, now);
   }
 
   start(): void {
@@ -62,7 +84,8 @@ export class XmppBot implements Component {
     }
     // Presence goes to every subscribed device; a slow pace spares phones' batteries and data.
     const every = this.o.presenceIntervalMs ?? this.o.settings.presenceIntervalMs;
-    if (every > 0) this.presenceTimer = this.o.clock.setInterval(() => void this.updatePresence(), every);
+    if (every > 0 && this.o.settings.presenceStatus !== "off")
+      this.presenceTimer = this.o.clock.setInterval(() => void this.updatePresence(), every);
     this.o.connection.start();
   }
 
@@ -76,13 +99,21 @@ export class XmppBot implements Component {
   /** Sends the presence status when it changed (or after a reconnect). */
   async updatePresence(): Promise<void> {
     if (!this.o.connection.online) return;
-    const { backend, clock } = this.o;
-    const status = presenceStatus(backend.latest(), backend.latestReceivedAt(), clock.now());
+    const { backend, clock, settings } = this.o;
+    const mode = settings.presenceStatus;
+    // "off": available, and nothing else; the status text crosses every server in clear (RFC 6121 §4.7).
+    const status =
+      mode === "off" ? "" : presenceStatus(backend.latest(), backend.latestReceivedAt(), clock.now(), mode);
     if (status === this.sentStatus) return;
     const away = status === "meter silent" || status === "waiting for the meter";
     try {
       await this.o.connection.send(
-        xml("presence", {}, ...(away ? [xml("show", {}, "away")] : []), xml("status", {}, status)),
+        xml(
+          "presence",
+          {},
+          ...(away ? [xml("show", {}, "away")] : []),
+          ...(status === "" ? [] : [xml("status", {}, status)]),
+        ),
       );
       this.sentStatus = status;
     } catch (err) {
@@ -136,6 +167,23 @@ export class XmppBot implements Component {
       return;
     }
     const encrypted = stanza.getChild("openpgp", NS_OX);
+    const body = stanza.getChildText("body");
+    if (!encrypted && (body === null || body.trim() === "")) return; // chat states, receipts: not a command
+    // Limited before any work (decryption is the costly part): one short answer per burst, then silence.
+    const verdict = this.commandBuckets.take(bare);
+    if (verdict !== "ok") {
+      this.counters.rate_limited++;
+      this.burst.warn("rate-limited", { from: bare }, "chat commands rate-limited");
+      if (verdict === "limited") await this.reply(from, bare, LIMITED_ANSWER);
+      return;
+    }
+    if (!encrypted && this.o.keyring.contacts.has(bare) && !this.o.settings.allowPlaintextFromKeyed) {
+      // Whoever can forge this contact's `from` (its server, ours) must not run commands; only its key signs.
+      this.counters.rejected_plaintext++;
+      this.burst.warn("plaintext-from-keyed", { from: bare }, "plaintext command from a contact with a key; ignored");
+      await this.reply(from, bare, PLAINTEXT_REFUSED);
+      return;
+    }
     let text: string | undefined;
     if (encrypted) {
       text = await this.decrypt(bare, encrypted.text());
@@ -144,10 +192,21 @@ export class XmppBot implements Component {
         return;
       }
     } else {
-      text = stanza.getChildText("body") ?? undefined;
+      text = body ?? undefined;
     }
     if (text === undefined || text.trim() === "" || text.length > MAX_COMMAND_CHARS) return;
     const command = parseCommand(text);
+    if (command.name === "report") {
+      // Each report is mailed: a tighter bucket of its own.
+      const report = this.reportBuckets.take(bare);
+      if (report !== "ok") {
+        this.counters.rate_limited++;
+        this.burst.warn("report-rate-limited", { from: bare }, "report commands rate-limited");
+        const minutes = Math.ceil(this.reportBuckets.waitMs(bare) / 60_000);
+        if (report === "limited") await this.reply(from, bare, `Too many reports; try again in ${minutes} min.`);
+        return;
+      }
+    }
     this.counters.commands++;
     this.o.log.info({ from: bare, command: command.name, encrypted: encrypted !== undefined }, "chat command");
     const answer = await runCommand(command, this.o.backend, this.ctx());

@@ -11,6 +11,8 @@ import { z } from "zod";
 const BARE_JID = /^[^@/\s"&'<>:]+@[^@/\s]+$/;
 const SERVICE = /^(xmpps?):\/\/([^/:\s]+|\[[0-9a-fA-F:]+\])(?::(\d{1,5}))?\/?$/;
 const SEVERITIES = ["info", "warning", "critical"] as const;
+const PRESENCE_STATUSES = ["off", "coarse", "live"] as const;
+export type PresenceStatusMode = (typeof PRESENCE_STATUSES)[number];
 
 export const xmppEnv = {
   XMPP_SERVICE: z
@@ -47,6 +49,15 @@ export const xmppEnv = {
   XMPP_RECONNECT_MAX: envDuration("5m"),
   /** How often the presence status ("3.2 kW import") may change; 0 sets it only at login. */
   XMPP_PRESENCE_INTERVAL: envDuration("2m"),
+  /**
+   * What the presence status tells every subscribed device, in clear through the server: nothing, the meter's state
+   * ("meter online"), or the live power. Default: off when OpenPGP is configured, coarse otherwise.
+   */
+  XMPP_PRESENCE_STATUS: z
+    .enum(PRESENCE_STATUSES, { message: `must be one of ${PRESENCE_STATUSES.join(", ")}` })
+    .optional(),
+  /** Accept plaintext commands from a contact with an OpenPGP key (a server that forges `from` could send them). */
+  XMPP_ALLOW_PLAINTEXT_FROM_KEYED: envBool(false),
 } as const;
 
 export type XmppEnv = z.infer<z.ZodObject<typeof xmppEnv>>;
@@ -70,6 +81,8 @@ export interface XmppSettings {
   readonly alertCleared: boolean;
   readonly reconnectMaxMs: number;
   readonly presenceIntervalMs: number;
+  readonly presenceStatus: PresenceStatusMode;
+  readonly allowPlaintextFromKeyed: boolean;
 }
 
 /**
@@ -112,6 +125,10 @@ export function xmppSettings(env: XmppEnv): XmppSettings | undefined {
     alertCleared: env.XMPP_ALERT_CLEARED,
     reconnectMaxMs: env.XMPP_RECONNECT_MAX,
     presenceIntervalMs: env.XMPP_PRESENCE_INTERVAL,
+    // Live power every two minutes shows when the household is home, asleep or away: with end-to-end encryption
+    // configured, it must not leak in clear through presence.
+    presenceStatus: env.XMPP_PRESENCE_STATUS ?? (env.XMPP_PGP_KEYS || env.XMPP_PGP_PRIVATE_KEY ? "off" : "coarse"),
+    allowPlaintextFromKeyed: env.XMPP_ALLOW_PLAINTEXT_FROM_KEYED,
   };
 }
 

@@ -12,6 +12,7 @@ import { XmppChannel } from "./channel.js";
 import type { XmppSettings } from "./config.js";
 import { XmppConnection } from "./connection.js";
 import { EMPTY_KEYRING, loadPgpKeyring } from "./pgp-keys.js";
+import type { RateLimit } from "./rate-limit.js";
 import { readCaFile, trustCaForStartTls } from "./tls-trust.js";
 
 export * from "./answers.js";
@@ -25,6 +26,7 @@ export * from "./format.js";
 export { NS_OX, OX_FALLBACK_BODY, OxError, oxDecrypt, oxEncrypt, signcryptElement } from "./ox.js";
 export { NS_OX_PUBLIC_KEYS, publicKeyAnnouncement } from "./ox-pep.js";
 export { loadPgpKeyring, type PgpKeyring, xmppUserIds } from "./pgp-keys.js";
+export * from "./rate-limit.js";
 export { InsecureStreamError, trustCaForStartTls } from "./tls-trust.js";
 
 export interface CreateXmppOptions {
@@ -41,6 +43,8 @@ export interface CreateXmppOptions {
     readonly pingIntervalMs?: number;
     readonly ackTimeoutMs?: number;
     readonly presenceIntervalMs?: number;
+    readonly commandRate?: RateLimit;
+    readonly reportRate?: RateLimit;
   };
 }
 
@@ -89,6 +93,8 @@ export async function createXmpp(options: CreateXmppOptions): Promise<Xmpp> {
     clock,
     ...timeZone,
     ...(tuning.presenceIntervalMs !== undefined ? { presenceIntervalMs: tuning.presenceIntervalMs } : {}),
+    ...(tuning.commandRate ? { commandRate: tuning.commandRate } : {}),
+    ...(tuning.reportRate ? { reportRate: tuning.reportRate } : {}),
   });
   const channel = new XmppChannel({ settings, connection, keyring, log, now: () => clock.now(), ...timeZone });
   return { channel, bot, connection, components: [bot] };

@@ -67,6 +67,7 @@ export function notifierEnv(d: Daemons, yaml: string, prefix = `n${randomUUID()}
     NOTIFIER_REDIS_PREFIX: prefix,
     SMTP_URL: `smtp://127.0.0.1:${d.smtp.port}`,
     SMTP_TLS: "none",
+    SMTP_ALLOW_PLAINTEXT_AUTH: "true",
     SMTP_USERNAME: "smarty",
     SMTP_PASSWORD: "s3cret",
     EMAIL_FROM: "smarty@example.org",

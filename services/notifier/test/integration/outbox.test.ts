@@ -29,6 +29,15 @@ class ScriptedChannel implements DeliveryChannel {
   }
 }
 
+/** An outbox whose Redis fails the first `completeFailures` completions (a restart, a full disk). */
+class FlakyOutbox extends RedisOutbox {
+  completeFailures = 0;
+  override async complete(id: string): Promise<void> {
+    if (this.completeFailures-- > 0) throw new Error("redis: connection lost");
+    await super.complete(id);
+  }
+}
+
 describe("Redis outbox", () => {
   let redis: RedisServer;
   let client: Redis;
@@ -42,9 +51,14 @@ describe("Redis outbox", () => {
     await redis?.stop();
   });
 
-  function setup(outcomes: ("down" | "ok" | "reject")[], maxAgeMs = 86_400_000) {
+  function setup(
+    outcomes: ("down" | "ok" | "reject")[],
+    maxAgeMs = 86_400_000,
+    extra: { completeFailures?: number; onDelivered?: (m: OutboxMessage) => void | Promise<void> } = {},
+  ) {
     const clock = new ManualClock(Date.parse("2026-06-01T10:00:00Z"));
-    const outbox = new RedisOutbox(client, `o${randomUUID()}:`, () => clock.now());
+    const outbox = new FlakyOutbox(client, `o${randomUUID()}:`, () => clock.now());
+    outbox.completeFailures = extra.completeFailures ?? 0;
     const channel = new ScriptedChannel(clock, outcomes);
     const failed: string[] = [];
     const worker = new OutboxWorker({
@@ -57,6 +71,7 @@ describe("Redis outbox", () => {
       retryMaxMs: 60 * S,
       maxAgeMs,
       onFailed: (_m, err) => void failed.push(err.message),
+      ...(extra.onDelivered ? { onDelivered: extra.onDelivered } : {}),
     });
     return { clock, outbox, channel, worker, failed };
   }
@@ -116,5 +131,31 @@ describe("Redis outbox", () => {
     await worker.idle();
     await worker.stop();
     expect(failed).toEqual(["not delivered within 1m"]);
+  });
+
+  it("records a delivered message as delivered when the bookkeeping after it fails: never sent again, never dead", async () => {
+    const notified: string[] = [];
+    let notifyFailures = 1;
+    const { clock, outbox, worker, channel, failed } = setup(["ok"], 86_400_000, {
+      completeFailures: 2,
+      onDelivered: (m) => {
+        if (notifyFailures-- > 0) throw new Error("alert state not saved");
+        notified.push(m.to);
+      },
+    });
+    await outbox.enqueue("email", "a@example.org", payload);
+    worker.start();
+    await worker.idle();
+    for (let i = 0; i < 5; i++) {
+      clock.advance(S);
+      await worker.idle();
+    }
+    await worker.stop();
+    expect(channel.attempts).toHaveLength(1);
+    expect(worker.delivered).toBe(1);
+    expect(failed).toEqual([]);
+    expect(await outbox.dead()).toEqual([]);
+    expect(await outbox.pending()).toBe(0);
+    expect(notified).toEqual(["a@example.org"]);
   });
 });

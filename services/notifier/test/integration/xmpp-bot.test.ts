@@ -69,6 +69,10 @@ beforeAll(async () => {
     XMPP_CA_FILE: prosody.caFile ?? "",
     XMPP_PGP_KEYS: join(dir.path, "contacts"),
     XMPP_PGP_PRIVATE_KEY_FILE: join(dir.path, "bot.asc"),
+    // Opt-ins this file relies on: Carol's plaintext "now" and the live power as presence status.
+    // xmpp-guard.test.ts covers the defaults.
+    XMPP_ALLOW_PLAINTEXT_FROM_KEYED: "true",
+    XMPP_PRESENCE_STATUS: "live",
   };
   const settings = xmppSettings(loadConfig(z.object(xmppEnv), env));
   if (!settings) throw new Error("bot not enabled");
@@ -78,7 +82,13 @@ beforeAll(async () => {
     backend,
     logger: logs.logger,
     clock,
-    tuning: { reconnectMinMs: 100, ackTimeoutMs: 5000, presenceIntervalMs: 300 },
+    // The clock stands still, so no token ever comes back: room for every command of this file.
+    tuning: {
+      reconnectMinMs: 100,
+      ackTimeoutMs: 5000,
+      presenceIntervalMs: 300,
+      commandRate: { burst: 100, refillMs: 1000 },
+    },
   });
   await startAll(xmpp.components, logs.logger);
   outbox = new MemoryOutbox(xmpp.channel);

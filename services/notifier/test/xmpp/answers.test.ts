@@ -170,5 +170,7 @@ describe("presenceStatus", () => {
     expect(presenceStatus(IMPORTING, NOW, NOW)).toBe("0.0 kW import");
     expect(presenceStatus(EXPORTING, NOW - 120_000, NOW)).toBe("meter silent");
     expect(presenceStatus(undefined, undefined, NOW)).toBe("waiting for the meter");
+    expect(presenceStatus(EXPORTING, NOW, NOW, "coarse")).toBe("meter online");
+    expect(presenceStatus(EXPORTING, NOW - 120_000, NOW, "coarse")).toBe("meter silent");
   });
 });

@@ -39,6 +39,17 @@ describe("xmpp configuration", () => {
     expect(s?.presenceIntervalMs).toBe(120_000);
   });
 
+  it("keeps the power out of the presence status by default: off with OpenPGP, coarse without", () => {
+    expect(load(VALID)?.presenceStatus).toBe("coarse");
+    expect(load({ ...VALID, XMPP_PGP_PRIVATE_KEY: "key" })?.presenceStatus).toBe("off");
+    expect(load({ ...VALID, XMPP_PGP_PRIVATE_KEY: "key", XMPP_PRESENCE_STATUS: "live" })?.presenceStatus).toBe("live");
+    expect(problems(() => load({ ...VALID, XMPP_PRESENCE_STATUS: "loud" }))).toEqual([
+      "XMPP_PRESENCE_STATUS: must be one of off, coarse, live",
+    ]);
+    expect(load(VALID)?.allowPlaintextFromKeyed).toBe(false);
+    expect(load({ ...VALID, XMPP_ALLOW_PLAINTEXT_FROM_KEYED: "true" })?.allowPlaintextFromKeyed).toBe(true);
+  });
+
   it("names every missing variable once the bot is enabled", () => {
     expect(problems(() => load({ XMPP_SERVICE: "xmpps://192.168.1.5:5223" }))).toEqual([
       "XMPP_DOMAIN: required when XMPP_SERVICE names an IP address",

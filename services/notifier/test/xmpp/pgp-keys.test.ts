@@ -37,6 +37,8 @@ function settings(s: Partial<XmppSettings>): XmppSettings {
     alertCleared: true,
     reconnectMaxMs: 300_000,
     presenceIntervalMs: 120_000,
+    presenceStatus: "off",
+    allowPlaintextFromKeyed: false,
     ...s,
   };
 }
