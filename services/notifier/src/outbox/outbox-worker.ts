@@ -2,7 +2,8 @@
  * Delivers the outbox through the configured channels (email, XMPP). A channel that fails with a
  * TemporaryDeliveryError (server down) is paused with exponential back-off as a whole, so a queue of messages does
  * not burn one attempt per poll; any other error is permanent: the message goes to the dead list and `onFailed`
- * decides what to tell the household. Time comes from the injected clock.
+ * decides what to tell the household. Each channel has its own due queue and is served on its own, so a thousand
+ * messages waiting for a server that is down never delay another channel's. Time comes from the injected clock.
  */
 import {
   type BurstLogger,
@@ -13,6 +14,12 @@ import {
   type TimerHandle,
 } from "@smarty/service-kit";
 import { type ChannelName, type DeliveryChannel, type OutboxMessage, TemporaryDeliveryError } from "../ports.js";
+
+/** Every channel an outbox message can name (a message may wait for a channel no longer configured). */
+const ALL_CHANNELS: readonly ChannelName[] = ["email", "xmpp"];
+/** The queue of a channel that cannot deliver is scanned for messages past their age at most once a minute. */
+const EXPIRY_SCAN_MAX_MS = 60_000;
+
 import type { RedisOutbox } from "./redis-outbox.js";
 
 export interface OutboxWorkerOptions {
@@ -43,6 +50,8 @@ export class OutboxWorker implements Component {
   private again = false;
   private stopped = true;
   private readonly backoff = new Map<ChannelName, ChannelBackoff>();
+  private readonly expiryScanAt = new Map<ChannelName, number>();
+  private migrated = false;
   /** Messages accepted by their server since start. */
   delivered = 0;
 
@@ -91,19 +100,34 @@ export class OutboxWorker implements Component {
   }
 
   private async pass(): Promise<void> {
+    if (!this.migrated) {
+      const moved = await this.o.outbox.migrate();
+      if (moved > 0) this.o.log.info({ moved }, "outbox moved to per-channel queues");
+      this.migrated = true;
+    }
     const now = this.o.clock.now();
-    for (const message of await this.o.outbox.due(now)) {
+    for (const name of ALL_CHANNELS) {
       if (this.stopped) return;
-      if (now - Date.parse(message.created_at) > this.o.maxAgeMs) {
+      const channel = this.o.channels.find((c) => c.channel === name);
+      const paused = this.backoff.get(name);
+      if (channel?.available && !(paused && paused.retryAt > now)) await this.serve(channel, now);
+      else await this.expireOnly(name, now);
+    }
+  }
+
+  /** Delivers the due messages of one channel until it pauses. */
+  private async serve(channel: DeliveryChannel, now: number): Promise<void> {
+    for (const message of await this.o.outbox.due(channel.channel, now)) {
+      if (this.stopped) return;
+      if (this.expired(message, now)) {
         await this.giveUp(message, new Error(`not delivered within ${formatDuration(this.o.maxAgeMs)}`));
         continue;
       }
-      const channel = this.o.channels.find((c) => c.channel === message.channel);
-      const paused = this.backoff.get(message.channel);
-      if (!channel?.available || (paused && paused.retryAt > now)) continue;
+      const paused = this.backoff.get(channel.channel);
+      if (!channel.available || (paused && paused.retryAt > now)) return;
       try {
         await channel.deliver(message);
-        await this.o.outbox.complete(message.id);
+        await this.o.outbox.complete(message);
         this.backoff.delete(message.channel);
         this.delivered++;
         this.o.log.info(
@@ -115,6 +139,23 @@ export class OutboxWorker implements Component {
         const error = err instanceof Error ? err : new Error(String(err));
         if (error instanceof TemporaryDeliveryError) await this.pause(message, error, now);
         else await this.giveUp(message, error);
+      }
+    }
+  }
+
+  private expired(message: OutboxMessage, now: number): boolean {
+    return now - Date.parse(message.created_at) > this.o.maxAgeMs;
+  }
+
+  /** A channel that cannot deliver (down, paused, not configured) still gives up on messages past their age. */
+  private async expireOnly(name: ChannelName, now: number): Promise<void> {
+    if ((this.expiryScanAt.get(name) ?? 0) > now) return;
+    // 1/60 of the age limit keeps a give-up at most ~2 % late without reading the queue on every poll.
+    this.expiryScanAt.set(name, now + Math.min(EXPIRY_SCAN_MAX_MS, Math.max(1000, this.o.maxAgeMs / 60)));
+    for (const message of await this.o.outbox.due(name, now)) {
+      if (this.stopped) return;
+      if (this.expired(message, now)) {
+        await this.giveUp(message, new Error(`not delivered within ${formatDuration(this.o.maxAgeMs)}`));
       }
     }
   }
