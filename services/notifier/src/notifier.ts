@@ -199,7 +199,12 @@ export async function createNotifier(config: NotifierConfig, deps: NotifierDeps)
     stop: () => email?.close(),
   };
 
-  const mqttComponent: Component = { name: "mqtt", start: () => mqtt.start(), stop: () => mqtt.stop() };
+  const mqttComponent: Component = {
+    name: "mqtt",
+    start: () => mqtt.start(),
+    stop: () => mqtt.stop(),
+    unflushed: () => mqtt.unflushed(),
+  };
   const components: Component[] = [
     redis,
     mqttComponent,
@@ -209,6 +214,7 @@ export async function createNotifier(config: NotifierConfig, deps: NotifierDeps)
     worker,
     scheduler,
     ...(xmpp?.components ?? []),
+    redis.guard,
   ];
   return { components, core, stats, alerts, outbox, worker, reports, scheduler, mqtt, email, xmpp };
 }

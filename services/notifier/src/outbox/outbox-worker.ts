@@ -52,6 +52,7 @@ export class OutboxWorker implements Component {
   private readonly backoff = new Map<ChannelName, ChannelBackoff>();
   private readonly expiryScanAt = new Map<ChannelName, number>();
   private migrated = false;
+  private readonly left: Partial<Record<ChannelName, number>> = {};
   /** Messages accepted by their server since start. */
   delivered = 0;
 
@@ -68,7 +69,17 @@ export class OutboxWorker implements Component {
     this.stopped = true;
     this.o.outbox.onEnqueued = undefined;
     if (this.timer) this.o.clock.clearInterval(this.timer);
-    await this.running;
+    await this.running?.catch(() => undefined);
+    try {
+      for (const c of ALL_CHANNELS) this.left[c] = await this.o.outbox.pending(c);
+    } catch {
+      // Redis is gone: what waits is unknown here, and stays in Redis anyway.
+    }
+  }
+
+  /** After stop: messages still waiting per channel; they stay in Redis and go out after the next start. */
+  unflushed(): Record<string, number> {
+    return { ...this.left };
   }
 
   /** Runs a delivery pass now (or right after the one in progress). */
