@@ -30,6 +30,7 @@ import type { DeliveryChannel } from "./ports.js";
 import { RedisComponent } from "./redis-client.js";
 import { ReportScheduler } from "./reports/report-scheduler.js";
 import { ReportService } from "./reports/report-service.js";
+import { MeterClockGuard } from "./statistics/meter-clock.js";
 import { StatisticsEngine } from "./statistics/statistics-engine.js";
 import { StatisticsStore } from "./statistics/statistics-store.js";
 import { createXmpp, type Xmpp, xmppAlertRecipients } from "./xmpp/index.js";
@@ -42,6 +43,8 @@ export interface NotifierDeps {
   readonly outboxPollMs?: number;
   readonly alertTickMs?: number;
   readonly mqttClientId?: string;
+  /** Monotonic milliseconds for the meter-time check; performance.now() by default. */
+  readonly monotonic?: () => number;
 }
 
 export interface Notifier {
@@ -76,6 +79,11 @@ export async function createNotifier(config: NotifierConfig, deps: NotifierDeps)
     tariff: file.tariff,
     maxGapMs: file.statistics.max_gap,
     minPhaseVoltageV: file.statistics.min_phase_voltage_v,
+    meterClock: new MeterClockGuard({
+      toleranceMs: env.NOTIFIER_CLOCK_TOLERANCE,
+      wallNow: () => clock.now(),
+      monotonicNow: deps.monotonic ?? (() => performance.now()),
+    }),
   });
   const outbox = new RedisOutbox(redis.client, prefix, () => clock.now());
   const reports = new ReportService({
@@ -191,7 +199,12 @@ export async function createNotifier(config: NotifierConfig, deps: NotifierDeps)
     stop: () => email?.close(),
   };
 
-  const mqttComponent: Component = { name: "mqtt", start: () => mqtt.start(), stop: () => mqtt.stop() };
+  const mqttComponent: Component = {
+    name: "mqtt",
+    start: () => mqtt.start(),
+    stop: () => mqtt.stop(),
+    unflushed: () => mqtt.unflushed(),
+  };
   const components: Component[] = [
     redis,
     mqttComponent,
@@ -201,6 +214,7 @@ export async function createNotifier(config: NotifierConfig, deps: NotifierDeps)
     worker,
     scheduler,
     ...(xmpp?.components ?? []),
+    redis.guard,
   ];
   return { components, core, stats, alerts, outbox, worker, reports, scheduler, mqtt, email, xmpp };
 }

@@ -5,7 +5,8 @@
  */
 import type { IngestHealth } from "@smarty/contracts";
 import type { Reading } from "@smarty/p1";
-import type { Clock, Component, Logger, TimerHandle } from "@smarty/service-kit";
+import { type Clock, type Component, formatDuration, type Logger, type TimerHandle } from "@smarty/service-kit";
+import { isoLocal } from "../calendar.js";
 import type { FileConfig } from "../config-file.js";
 import type { QuarterProgress } from "../statistics/meter-state.js";
 import type { Sample } from "../statistics/registers.js";
@@ -16,7 +17,7 @@ import { eventSignals } from "./rules-events.js";
 import { ingestMeter, ingestSignal, silenceSignal } from "./rules-liveness.js";
 import { powerSignals } from "./rules-power.js";
 import { qualitySignals } from "./rules-quality.js";
-import { level } from "./signals.js";
+import { event, level } from "./signals.js";
 
 /** Pseudo meter id under which the notifier files alerts about itself (mail delivery). */
 export const NOTIFIER_ALERT_METER = "notifier";
@@ -83,6 +84,16 @@ export class AlertService implements Component {
       const snapshot = nextSnapshot(reading, sample, last);
       this.snapshots.set(meterId, snapshot);
       await this.o.store.saveSnapshot(meterId, snapshot);
+    });
+  }
+
+  /** A reading of `meterId` whose meter time `t` is `aheadMs` ahead of what the clocks allow was ignored. */
+  suspectReading(meterId: string, t: number, aheadMs: number, wallSynced: boolean): Promise<void> {
+    return this.serial(async () => {
+      if (!this.o.config.alerts.rules.meter_clock.enabled) return;
+      const against = wallSynced ? "this host's clock" : "the last reading";
+      const text = `A reading dated ${isoLocal(t)} is ${formatDuration(aheadMs)} ahead of ${against}; ignored`;
+      await this.o.engine.apply(meterId, [event("meter_clock", "meter_clock", text, Math.round(aheadMs / 1000))]);
     });
   }
 

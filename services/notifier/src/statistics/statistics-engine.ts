@@ -8,6 +8,7 @@ import type { Reading } from "@smarty/p1";
 import { isoLocal, previousPeriodStart } from "../calendar.js";
 import type { Tariff } from "../config-file.js";
 import { finalizePeriod } from "./finalize.js";
+import type { ClockVerdict, MeterClockGuard } from "./meter-clock.js";
 import { type MeterState, newMeterState, PERIOD_KINDS, type QuarterProgress, step } from "./meter-state.js";
 import { type Sample, sampleFromReading } from "./registers.js";
 import type { StatisticsStore } from "./statistics-store.js";
@@ -16,6 +17,8 @@ export interface StatisticsOptions {
   readonly tariff?: Tariff | undefined;
   readonly maxGapMs: number;
   readonly minPhaseVoltageV: number;
+  /** Judges meter time against the anchor and the wall clock (meter-clock.ts); none: every time is believed. */
+  readonly meterClock?: MeterClockGuard | undefined;
 }
 
 export interface ProcessResult {
@@ -23,6 +26,10 @@ export interface ProcessResult {
   readonly sample: Sample;
   /** Periods that this reading closed, finalized. */
   readonly closed: readonly PeriodStatistics[];
+  /** Set when the meter time is not believable: the reading changed nothing. */
+  readonly suspect?: Extract<ClockVerdict, { ok: false }>;
+  /** Set when a steady meter time became the new anchor although the clocks could not confirm it. */
+  readonly reanchored?: boolean;
 }
 
 export class StatisticsEngine {
@@ -45,6 +52,8 @@ export class StatisticsEngine {
     return this.serial(meterId, async () => {
       const state = await this.state(meterId);
       const sample = sampleFromReading(reading, receivedAt, this.options.minPhaseVoltageV);
+      const verdict = this.options.meterClock?.check(meterId, sample.t, state.last?.t ?? null);
+      if (verdict && !verdict.ok) return { accepted: false, sample, closed: [], suspect: verdict };
       const r = step(state, sample, {
         maxGapMs: this.options.maxGapMs,
         classKw: this.options.tariff?.power_class?.kw,
@@ -52,8 +61,9 @@ export class StatisticsEngine {
       if (!r.accepted) return { accepted: false, sample, closed: [] };
       const closed = r.closedPeriods.map((acc) => finalizePeriod(acc, this.options.tariff, true));
       await this.store.save(state, closed, r.closedQuarters);
+      this.options.meterClock?.accepted(meterId, sample.t);
       for (const p of closed) this.previous.set(`${meterId}/${p.period}`, p);
-      return { accepted: true, sample, closed };
+      return { accepted: true, sample, closed, ...(verdict?.ok && verdict.reanchored ? { reanchored: true } : {}) };
     });
   }
 
