@@ -93,6 +93,7 @@ const GARBAGE: Readonly<Record<string, Garbage>> = {
   NOTIFIER_OUTBOX_RETRY_MAX: DURATION,
   NOTIFIER_OUTBOX_MAX_AGE: DURATION,
   NOTIFIER_CLOCK_TOLERANCE: DURATION,
+  NOTIFIER_STATE_SAVE_INTERVAL: DURATION,
   XMPP_SERVICE: { value: "jabber.example.org" },
   XMPP_DOMAIN: { value: "not a domain", with: XMPP },
   XMPP_USERNAME: { value: "bot@localhost", with: XMPP },

@@ -78,6 +78,7 @@ export async function createNotifier(config: NotifierConfig, deps: NotifierDeps)
   const stats = new StatisticsEngine(new StatisticsStore(redis.client, prefix), {
     tariff: file.tariff,
     maxGapMs: file.statistics.max_gap,
+    saveIntervalMs: env.NOTIFIER_STATE_SAVE_INTERVAL,
     minPhaseVoltageV: file.statistics.min_phase_voltage_v,
     meterClock: new MeterClockGuard({
       toleranceMs: env.NOTIFIER_CLOCK_TOLERANCE,
@@ -205,8 +206,16 @@ export async function createNotifier(config: NotifierConfig, deps: NotifierDeps)
     stop: () => mqtt.stop(),
     unflushed: () => mqtt.unflushed(),
   };
+  // Stopped after the broker connection (no more readings) and before Redis: the running state is saved once more.
+  const statistics: Component = {
+    name: "statistics",
+    start: () => undefined,
+    stop: () => stats.flush(),
+    unflushed: () => ({ statistics_meters: stats.unsavedMeters }),
+  };
   const components: Component[] = [
     redis,
+    statistics,
     mqttComponent,
     alerts,
     core,
