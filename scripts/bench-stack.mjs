@@ -191,6 +191,9 @@ try {
   if (args.includes("--build")) {
     log("first build of every image (as on a Pi's first docker compose up)");
     build = await firstBuild();
+  } else {
+    log("building the images of this checkout (cached layers are reused)");
+    await compose("build");
   }
   log(`starting ${SERVICES.join(", ")}`);
   await compose("up", "-d", ...SERVICES);
