@@ -74,6 +74,8 @@ export const ingestHealthSchema = z.object({
   missed_frames: z.number().int().nonnegative(),
   meter_changes: z.number().int().nonnegative(),
   stale_readings: z.number().int().nonnegative(),
+  /** Plaintext frames rejected while a P1 key is configured (possible injection); absent from older ingests. */
+  plaintext_rejected: z.number().int().nonnegative().optional(),
   bytes: z.number().int().nonnegative(),
   skipped_bytes: z.number().int().nonnegative(),
   reconnects: z.number().int().nonnegative(),

@@ -105,6 +105,14 @@ describe("metrics registry", () => {
     expect(seriesOf(s, "smarty_ingest_frames_total").some((k) => k.includes("spare"))).toBe(false);
   });
 
+  it("exports plaintext frames rejected while a key is set as a frame result", async () => {
+    const { ingest, scrape } = setup();
+    const health = { ...JSON.parse(goldenHealth()), plaintext_rejected: 7 };
+    ingest.setHealth("main", ingestHealthSchema.parse(health));
+    const s = await scrape();
+    expect(s.get('smarty_ingest_frames_total{ingest_instance="main",result="plaintext_rejected"}')).toBe(7);
+  });
+
   it("starts every rejection reason at zero", async () => {
     const { scrape } = setup();
     const s = await scrape();

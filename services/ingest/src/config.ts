@@ -54,6 +54,8 @@ export const ingestEnv = z.object({
   SMARTY_KEYS: keyList,
   /** Verify the GCM tag; `false` is an explicit, logged opt-out for meters reported to fail it. */
   SMARTY_VERIFY_TAG: envBool(true),
+  /** Accept plaintext telegrams although a key is set (meters outside Luxembourg); off: only GCM frames count. */
+  SMARTY_ALLOW_PLAINTEXT: envBool(false),
   SMARTY_STATE_REFRESH: envDuration("5m"),
   SMARTY_HA_DISCOVERY: envBool(false),
   SMARTY_HA_DISCOVERY_PREFIX: z

@@ -26,6 +26,11 @@ export interface PipelineOptions {
   readonly onReading: (reading: Reading) => void;
   /** Frame-counter step back still judged a replay (default one day of frames). */
   readonly replayWindow?: number;
+  /**
+   * Accept plaintext telegrams although a P1 key is configured (meters outside Luxembourg behind a shared setup).
+   * Off by default: with a key, only GCM-authenticated frames are genuine.
+   */
+  readonly allowPlaintext?: boolean;
   /** Window of the burst logger (default 60 s). */
   readonly burstWindowMs?: number;
 }
@@ -79,6 +84,15 @@ export class Pipeline {
   private onFrame(frame: SplitFrame): void {
     const monitor = this.options.monitor;
     monitor.frameSeen();
+    if (frame.kind === "plaintext" && this.plaintextRefused()) {
+      monitor.plaintextRejected();
+      this.burst.warn(
+        "plaintext_rejected",
+        { kind: frame.kind, bytes: frame.bytes.length },
+        "plaintext frame rejected: a P1 key is configured",
+      );
+      return;
+    }
     let reading: Reading;
     try {
       reading = decodeFrame(frame, this.options.decoder).reading;
@@ -144,6 +158,17 @@ export class Pipeline {
         );
         return true;
     }
+  }
+
+  /**
+   * A Smarty meter encrypts and authenticates every frame (Luxmetering P1 spec v1.1.3 §3.3, AES-128-GCM). With a key
+   * configured, a plaintext telegram cannot come from that meter: its CRC (DSMR 5.0.2 §6.2) is no signature, and a
+   * telegram without a version line carries none at all. So anyone able to write to the source could inject readings.
+   */
+  private plaintextRefused(): boolean {
+    if (this.options.allowPlaintext === true) return false;
+    const d = this.options.decoder;
+    return d.key !== undefined || (d.keysBySystemTitle?.size ?? 0) > 0;
   }
 
   private hasKey(frame: Buffer): boolean {

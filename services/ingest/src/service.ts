@@ -115,6 +115,7 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
     monitor,
     clock,
     logger,
+    allowPlaintext: config.SMARTY_ALLOW_PLAINTEXT,
     onReading: (reading) => {
       publisher.publish(reading);
       // Sources that can wait (files) wait for the queue; live sources cannot, and the queue drops the oldest.
@@ -182,6 +183,7 @@ function logStart(config: IngestConfig, log: Logger, source: string): void {
       instance: config.SMARTY_INSTANCE,
       key_configured: config.SMARTY_KEY !== undefined,
       meter_keys: config.SMARTY_KEYS.size,
+      allow_plaintext: config.SMARTY_ALLOW_PLAINTEXT,
       ha_discovery: config.SMARTY_HA_DISCOVERY,
       http_port: config.INGEST_HTTP_PORT,
       queue_limit: config.INGEST_QUEUE_LIMIT,
