@@ -8,4 +8,5 @@ import { createIngest } from "./service.js";
 const config = configOrExit(() => loadIngestConfig());
 const logger = createLogger({ service: "ingest", level: config.LOG_LEVEL });
 const ingest = createIngest(config, { logger });
-await runService(ingest.components, logger);
+// One component whose stop has a deadline, so SIGTERM ends well inside compose's stop_grace_period.
+await runService([ingest.lifecycle], logger);

@@ -12,7 +12,6 @@ import {
   mqttSettings,
   redactUrl,
   startAll,
-  stopAll,
   systemClock,
 } from "@smarty/service-kit";
 import type { ByteSource } from "./byte-source.js";
@@ -23,6 +22,7 @@ import { IngestMonitor } from "./ingest-monitor.js";
 import { mqttComponent } from "./mqtt-component.js";
 import { Pipeline } from "./pipeline.js";
 import { type MqttSink, ReadingPublisher } from "./reading-publisher.js";
+import { SHUTDOWN_GRACE_MS, stopWithin } from "./shutdown.js";
 
 export interface IngestDeps {
   readonly logger: Logger;
@@ -50,7 +50,10 @@ export interface Ingest {
   readonly mqtt: MqttSink & Component;
   snapshot(): IngestHealth;
   start(): Promise<void>;
+  /** Stops every component; bounded by INGEST_SHUTDOWN_TIMEOUT plus a short grace for the broker goodbye. */
   stop(): Promise<void>;
+  /** The whole ingest as one lifecycle component, for `runService` (its stop is the bounded one). */
+  readonly lifecycle: Component;
 }
 
 /** The decoder options from the config: one key, per-meter keys, tag verification. */
@@ -158,6 +161,15 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
   const logs: Component = { name: "logs", start: () => undefined, stop: () => pipeline.flushLogs() };
   const components: Component[] = [mqtt, publisher, health, http, logs, source];
   logStart(config, log, source.description);
+  const start = () => startAll(components, logger);
+  const stop = () =>
+    stopWithin({
+      components,
+      logger,
+      clock,
+      deadlineMs: config.INGEST_SHUTDOWN_TIMEOUT + SHUTDOWN_GRACE_MS,
+      queued: () => publisher.queue.length,
+    });
 
   return {
     components,
@@ -169,8 +181,9 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
     http,
     mqtt,
     snapshot,
-    start: () => startAll(components, logger),
-    stop: () => stopAll(components, logger),
+    start,
+    stop,
+    lifecycle: { name: "ingest", start, stop },
   };
 }
 

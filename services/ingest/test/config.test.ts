@@ -60,3 +60,12 @@ describe("ingest config", () => {
     expect(p.join("\n")).not.toContain("thisIsMySecretKey");
   });
 });
+
+describe("ingest config: shutdown bound", () => {
+  it("refuses an INGEST_SHUTDOWN_TIMEOUT that would not end before compose's 30 s stop_grace_period", () => {
+    expect(problems({ INGEST_SHUTDOWN_TIMEOUT: "25s" })).toEqual([]);
+    expect(problems({ INGEST_SHUTDOWN_TIMEOUT: "30s" })).toEqual([
+      expect.stringMatching(/^INGEST_SHUTDOWN_TIMEOUT: .*at most 25s/),
+    ]);
+  });
+});
