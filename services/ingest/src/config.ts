@@ -66,6 +66,8 @@ export const ingestEnv = z.object({
   INGEST_AUTHENTICATION_KEY: key,
   INGEST_HTTP_PORT: envPort(DEFAULT_INGEST_HTTP_PORT),
   INGEST_QUEUE_LIMIT: envInt(8640, 1, 1_000_000),
+  /** Bytes of queued reading JSON; sized for the 96 MB container with a 48 MB old space (docker-compose.yml). */
+  INGEST_QUEUE_BYTES: envBytes("8M"),
   INGEST_IDLE_TIMEOUT: envDuration("60s"),
   INGEST_NO_FRAMES_TIMEOUT: envDuration("30s"),
   INGEST_RECONNECT_MIN: envDuration("1s"),
@@ -77,6 +79,22 @@ export const ingestEnv = z.object({
     message: "must be at most 25s (the stop must end within compose's 30 s stop_grace_period)",
   }),
 });
+
+/** A byte size: a whole number with an optional binary suffix, `k` (KiB), `M` (MiB) or `G` (GiB). */
+function envBytes(fallback: string) {
+  return z
+    .string()
+    .default(fallback)
+    .transform((s, ctx) => {
+      const m = /^\s*(\d+)\s*([kKmMgG]?)i?[bB]?\s*$/.exec(s);
+      const n = m ? Number(m[1]) * 1024 ** " kmg".indexOf((m[2] || " ").toLowerCase()) : Number.NaN;
+      if (!Number.isSafeInteger(n) || n < 1024) {
+        ctx.addIssue({ code: "custom", message: `'${s}' is not a size of at least 1k (use e.g. 16M, 512k)` });
+        return z.NEVER;
+      }
+      return n;
+    });
+}
 
 export type IngestConfig = z.infer<typeof ingestEnv>;
 

@@ -26,6 +26,8 @@ export interface ReadingPublisherOptions {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly queueLimit: number;
+  /** Bytes the queued readings may take (their JSON), default unbounded. */
+  readonly queueBytes?: number;
   /** Readings in flight at once. */
   readonly window?: number;
   /** Publish state topics (default true; `smarty replay` turns them off). */
@@ -41,6 +43,14 @@ interface QueuedReading {
   readonly meterId: string;
   /** The reading as JSON: a third of the memory of the object, so a full day fits in the RSS budget. */
   readonly json: string;
+}
+
+/**
+ * Heap bytes of a queued reading: V8 keeps the ASCII JSON as a one-byte string (one byte a character, two for text
+ * beyond Latin-1, which only a long message can bring), plus the string and object headers.
+ */
+function queuedSize(item: QueuedReading): number {
+  return item.json.length + item.meterId.length + 64;
 }
 
 interface LastState {
@@ -68,6 +78,8 @@ export class ReadingPublisher implements Component {
     this.burst = new BurstLogger(this.log, options.clock, 60_000);
     this.queue = new PublishQueue<QueuedReading>({
       limit: options.queueLimit,
+      ...(options.queueBytes !== undefined ? { byteLimit: options.queueBytes } : {}),
+      size: queuedSize,
       ...(options.window !== undefined ? { window: options.window } : {}),
       send: (item) => this.send(item),
       isOpen: () => options.mqtt.connected,

@@ -108,6 +108,7 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
     clock,
     logger,
     queueLimit: config.INGEST_QUEUE_LIMIT,
+    queueBytes: config.INGEST_QUEUE_BYTES,
     stateRefreshMs: config.SMARTY_STATE_REFRESH,
     discoveryPrefix: config.SMARTY_HA_DISCOVERY ? config.SMARTY_HA_DISCOVERY_PREFIX : undefined,
     shutdownTimeoutMs: config.INGEST_SHUTDOWN_TIMEOUT,
@@ -200,6 +201,7 @@ function logStart(config: IngestConfig, log: Logger, source: string): void {
       ha_discovery: config.SMARTY_HA_DISCOVERY,
       http_port: config.INGEST_HTTP_PORT,
       queue_limit: config.INGEST_QUEUE_LIMIT,
+      queue_bytes: config.INGEST_QUEUE_BYTES,
     },
     "ingest configured",
   );
