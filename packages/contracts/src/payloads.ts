@@ -76,6 +76,8 @@ export const ingestHealthSchema = z.object({
   stale_readings: z.number().int().nonnegative(),
   /** Plaintext frames rejected while a P1 key is configured (possible injection); absent from older ingests. */
   plaintext_rejected: z.number().int().nonnegative().optional(),
+  /** Readings not published: meter time too far from the host's clocks (INGEST_CLOCK_TOLERANCE); absent before. */
+  clock_suspect_readings: z.number().int().nonnegative().optional(),
   bytes: z.number().int().nonnegative(),
   skipped_bytes: z.number().int().nonnegative(),
   reconnects: z.number().int().nonnegative(),

@@ -113,6 +113,13 @@ describe("metrics registry", () => {
     expect(s.get('smarty_ingest_frames_total{ingest_instance="main",result="plaintext_rejected"}')).toBe(7);
   });
 
+  it("exports readings held back for their meter time", async () => {
+    const { ingest, scrape } = setup();
+    ingest.setHealth("main", ingestHealthSchema.parse({ ...JSON.parse(goldenHealth()), clock_suspect_readings: 2 }));
+    const s = await scrape();
+    expect(s.get('smarty_ingest_clock_suspect_readings_total{ingest_instance="main"}')).toBe(2);
+  });
+
   it("starts every rejection reason at zero", async () => {
     const { scrape } = setup();
     const s = await scrape();

@@ -74,6 +74,8 @@ export const ingestEnv = z.object({
   INGEST_RECONNECT_MAX: envDuration("60s"),
   INGEST_WRONG_KEY_AFTER: envInt(3, 1, 1000),
   INGEST_HEALTH_INTERVAL: envDuration("30s"),
+  /** Largest distance of meter time from the host's clocks before a reading is suspect; 0 turns the check off. */
+  INGEST_CLOCK_TOLERANCE: envDuration("15m"),
   /** Queue flush on SIGTERM; with the 3 s broker goodbye it must end before compose's 30 s stop_grace_period. */
   INGEST_SHUTDOWN_TIMEOUT: envDuration("5s").refine((ms) => ms <= 25_000, {
     message: "must be at most 25s (the stop must end within compose's 30 s stop_grace_period)",

@@ -15,6 +15,7 @@ import {
   toP1Error,
 } from "@smarty/p1";
 import { BurstLogger, type Clock, type Logger } from "@smarty/service-kit";
+import type { ClockCheck } from "./clock-check.js";
 import { FrameCounterTracker, FreshnessGuard } from "./frame-checks.js";
 import type { IngestMonitor } from "./ingest-monitor.js";
 
@@ -31,6 +32,8 @@ export interface PipelineOptions {
    * Off by default: with a key, only GCM-authenticated frames are genuine.
    */
   readonly allowPlaintext?: boolean;
+  /** Meter time against the host's clocks (live sources); without it, no such check. */
+  readonly clockCheck?: ClockCheck;
   /** Window of the burst logger (default 60 s). */
   readonly burstWindowMs?: number;
 }
@@ -117,7 +120,18 @@ export class Pipeline {
         );
         return;
       }
+      const verdict = this.options.clockCheck?.check(reading.meter_id, time);
+      if (verdict !== undefined && !verdict.ok) {
+        monitor.clockSuspect();
+        this.burst.warn(
+          "clock_suspect",
+          { meter_id: reading.meter_id, time: reading.time, reason: verdict.reason, offset_ms: verdict.offsetMs },
+          "meter time far from this host's clocks: reading not published",
+        );
+        return;
+      }
       this.freshness.accept(reading.meter_id, time);
+      this.options.clockCheck?.accept(reading.meter_id, time);
     }
     monitor.frameOk(reading.meter_id);
     this.options.onReading(reading);

@@ -15,6 +15,7 @@ import {
   systemClock,
 } from "@smarty/service-kit";
 import type { ByteSource } from "./byte-source.js";
+import { ClockCheck } from "./clock-check.js";
 import type { IngestConfig } from "./config.js";
 import { createSource } from "./create-source.js";
 import { HealthReporter, healthzHandler } from "./health.js";
@@ -120,6 +121,10 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
     clock,
     logger,
     allowPlaintext: config.SMARTY_ALLOW_PLAINTEXT,
+    // A capture file replays the past by nature: meter time is only held against the clocks for a live meter.
+    ...(config.SMARTY_SOURCE.kind !== "file"
+      ? { clockCheck: new ClockCheck({ toleranceMs: config.INGEST_CLOCK_TOLERANCE, clock, logger }) }
+      : {}),
     onReading: (reading) => {
       publisher.publish(reading);
       // Sources that can wait (files) wait for the queue; live sources cannot, and the queue drops the oldest.
@@ -202,6 +207,7 @@ function logStart(config: IngestConfig, log: Logger, source: string): void {
       http_port: config.INGEST_HTTP_PORT,
       queue_limit: config.INGEST_QUEUE_LIMIT,
       queue_bytes: config.INGEST_QUEUE_BYTES,
+      clock_tolerance_ms: config.SMARTY_SOURCE.kind === "file" ? 0 : config.INGEST_CLOCK_TOLERANCE,
     },
     "ingest configured",
   );

@@ -57,6 +57,10 @@ export function ingestMetrics(status: IngestStatus): SnapshotMetric[] {
     field(status, f.skippedBytes, "skipped_bytes"),
     field(status, f.droppedReadings, "dropped_readings"),
     field(status, f.staleReadings, "stale_readings"),
+    // Zero for an older ingest without the field, so the series exists for alerts from the start.
+    fromHealth(status, f.clockSuspectReadings, (h, instance, sink) =>
+      sink({ ingest_instance: instance }, h.clock_suspect_readings ?? 0),
+    ),
     field(status, f.meterChanges, "meter_changes"),
     field(status, f.queue, "queue_length"),
     fromHealth(status, f.state, (h, instance, sink) => {
