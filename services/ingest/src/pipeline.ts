@@ -69,6 +69,19 @@ export class Pipeline {
     this.splitter.reset();
   }
 
+  /**
+   * What the last published reading of a meter says, from before a restart (its retained message): frames and
+   * readings not newer than it are replays. Never moves any state back.
+   */
+  restore(reading: Pick<Reading, "meter_id" | "time" | "frame">): void {
+    const time = readingTimeMs(reading);
+    if (time !== undefined) {
+      this.freshness.restore(reading.meter_id, time);
+      this.options.clockCheck?.restore(reading.meter_id, time);
+    }
+    if (reading.frame) this.counters.restore(reading.frame.system_title, reading.frame.frame_counter);
+  }
+
   /** End of a finite input. */
   end(): void {
     this.splitter.end();

@@ -15,8 +15,15 @@ import { PublishQueue } from "./publish-queue.js";
 export interface MqttSink {
   readonly connected: boolean;
   publish(topic: string, payload: string | Buffer, options: { qos: 1; retain: boolean }): Promise<void>;
-  on(event: "connect", listener: () => void): unknown;
-  off(event: "connect", listener: () => void): unknown;
+  on(event: "connect" | "close", listener: () => void): unknown;
+  off(event: "connect" | "close", listener: () => void): unknown;
+  /** Present on a real connection: `reading-restore.ts` reads the retained readings back with it. */
+  subscribe?(
+    filter: string,
+    handler: (topic: string, payload: Buffer, retained: boolean) => void,
+    qos?: 0 | 1,
+  ): Promise<void>;
+  unsubscribe?(filter: string): Promise<void>;
 }
 
 export interface ReadingPublisherOptions {

@@ -2,7 +2,7 @@
  * Builds the ingest from its parsed config: source → pipeline → publisher, plus health and `/healthz`. Exported so
  * tests (and `smarty replay`) assemble the real thing in-process with their own clock, source or connection.
  */
-import type { IngestHealth } from "@smarty/contracts";
+import { type IngestHealth, topics } from "@smarty/contracts";
 import type { DecoderOptions } from "@smarty/p1";
 import {
   type Clock,
@@ -23,7 +23,11 @@ import { IngestMonitor } from "./ingest-monitor.js";
 import { mqttComponent } from "./mqtt-component.js";
 import { Pipeline } from "./pipeline.js";
 import { type MqttSink, ReadingPublisher } from "./reading-publisher.js";
+import { ReadingRestore } from "./reading-restore.js";
 import { SHUTDOWN_GRACE_MS, stopWithin } from "./shutdown.js";
+
+/** Longest wait at start for the retained readings (frame counters across restarts), see reading-restore.ts. */
+const RESTORE_TIMEOUT_MS = 5000;
 
 export interface IngestDeps {
   readonly logger: Logger;
@@ -165,7 +169,17 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
   });
   const http = new HttpServerComponent(healthzHandler(snapshot), config.INGEST_HTTP_PORT, deps.httpHost, "http");
   const logs: Component = { name: "logs", start: () => undefined, stop: () => pipeline.flushLogs() };
-  const components: Component[] = [mqtt, publisher, health, http, logs, source];
+  // Before the source opens, so the first frame after a restart is already judged against the last published one.
+  const restore = new ReadingRestore({
+    mqtt,
+    baseTopic: base,
+    syncTopic: topics.status(base, "ingest", instance),
+    clock,
+    logger,
+    timeoutMs: RESTORE_TIMEOUT_MS,
+    restore: (reading) => pipeline.restore(reading),
+  });
+  const components: Component[] = [mqtt, restore, publisher, health, http, logs, source];
   logStart(config, log, source.description);
   const start = () => startAll(components, logger);
   const stop = () =>
