@@ -120,10 +120,20 @@ export class MqttConnection extends EventEmitter<{ connect: []; close: []; error
     });
   }
 
-  /** Subscribes (QoS 1) and routes matching messages to `handler`. Resubscribed automatically on reconnect. */
-  async subscribe(filter: string, handler: MessageHandler): Promise<void> {
+  /**
+   * Subscribes (QoS 1 unless told) and routes matching messages to `handler`. Resubscribed automatically on reconnect.
+   * QoS 0 suits a one-off read of retained messages: the broker sends them at once, in order, outside its in-flight
+   * window (MQTT 3.1.1 §4.6).
+   */
+  async subscribe(filter: string, handler: MessageHandler, qos: 0 | 1 = 1): Promise<void> {
     this.routes.push({ filter, handler });
-    await this.requireClient().subscribeAsync(filter, { qos: 1 });
+    await this.requireClient().subscribeAsync(filter, { qos });
+  }
+
+  /** Ends a subscription and drops its handlers. */
+  async unsubscribe(filter: string): Promise<void> {
+    for (let i = this.routes.length - 1; i >= 0; i--) if (this.routes[i]!.filter === filter) this.routes.splice(i, 1);
+    if (this.client) await this.client.unsubscribeAsync(filter);
   }
 
   async publish(topic: string, payload: string | Buffer, options: IClientPublishOptions = {}): Promise<void> {
