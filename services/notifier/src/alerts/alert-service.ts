@@ -14,7 +14,7 @@ import type { AlertEngine } from "./alert-engine.js";
 import type { AlertStore } from "./alert-store.js";
 import { nextSnapshot, type ReadingContext, type Snapshot } from "./reading-context.js";
 import { eventSignals } from "./rules-events.js";
-import { ingestMeter, ingestSignal, silenceSignal } from "./rules-liveness.js";
+import { ingestMeter, ingestSignal, silenceSignal, untrustedCount, untrustedSignal } from "./rules-liveness.js";
 import { powerSignals } from "./rules-power.js";
 import { qualitySignals } from "./rules-quality.js";
 import { event, level } from "./signals.js";
@@ -39,6 +39,8 @@ export class AlertService implements Component {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly lastReceived = new Map<string, number>();
   private readonly snapshots = new Map<string, Snapshot>();
+  /** Untrusted-input count last seen per ingest instance (untrustedSignal). */
+  private readonly untrusted = new Map<string, number>();
 
   constructor(private readonly o: AlertServiceOptions) {}
 
@@ -99,8 +101,13 @@ export class AlertService implements Component {
 
   onHealth(health: IngestHealth): Promise<void> {
     return this.serial(async () => {
-      const s = ingestSignal(this.o.config.alerts.rules, health);
-      if (s) await this.o.engine.apply(ingestMeter(health), [s]);
+      const rules = this.o.config.alerts.rules;
+      const signals = [
+        ingestSignal(rules, health),
+        untrustedSignal(rules, health, this.untrusted.get(health.instance)),
+      ].filter((s) => s !== undefined);
+      this.untrusted.set(health.instance, untrustedCount(health));
+      if (signals.length > 0) await this.o.engine.apply(ingestMeter(health), signals);
     });
   }
 
