@@ -41,6 +41,8 @@ export class AlertService implements Component {
   private readonly snapshots = new Map<string, Snapshot>();
   /** Untrusted-input count last seen per ingest instance (untrustedSignal). */
   private readonly untrusted = new Map<string, number>();
+  /** The snapshot last written to Redis per meter, as JSON. */
+  private readonly savedSnapshots = new Map<string, string>();
 
   constructor(private readonly o: AlertServiceOptions) {}
 
@@ -85,7 +87,13 @@ export class AlertService implements Component {
       ]);
       const snapshot = nextSnapshot(reading, sample, last);
       this.snapshots.set(meterId, snapshot);
-      await this.o.store.saveSnapshot(meterId, snapshot);
+      // Written only when it changed (counters and states move rarely): every write is an append to Redis' file on
+      // the SD card, and after every reading this one was most of what the notifier wrote.
+      const json = JSON.stringify(snapshot);
+      if (json !== this.savedSnapshots.get(meterId)) {
+        await this.o.store.saveSnapshot(meterId, snapshot);
+        this.savedSnapshots.set(meterId, json);
+      }
     });
   }
 
