@@ -14,4 +14,5 @@ export * from "./obis-registry.js";
 export type { Nth, ObisRow } from "./obis-rows.js";
 export type * from "./obis-types.js";
 export * from "./reading.js";
+export * from "./reading-power.js";
 export * from "./units.js";

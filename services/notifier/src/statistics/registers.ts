@@ -3,7 +3,7 @@
  * instant. Statistics are differences of snapshots ("end minus start"), so gaps in the reading stream and notifier
  * restarts never lose or double energy: whatever was consumed during a gap is still in the next register value.
  */
-import { type Reading, readingNumber, readingTimeMs } from "@smarty/p1";
+import { type ObisKey, type Reading, readingNumber, readingTimeMs } from "@smarty/p1";
 
 export interface MbusIndex {
   readonly value: number;
@@ -37,7 +37,7 @@ export interface Sample {
 }
 
 const PHASES = [1, 2, 3] as const;
-const num = (r: Reading, key: string): number | null => readingNumber(r, key) ?? null;
+const num = (r: Reading, key: ObisKey): number | null => readingNumber(r, key) ?? null;
 
 /** Builds a sample; `receivedAt` stands in for the telegram time when the meter sends none. */
 export function sampleFromReading(reading: Reading, receivedAt: number, minPhaseVoltage: number): Sample {
