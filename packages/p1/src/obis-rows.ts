@@ -22,21 +22,18 @@ const KVARH_TO_VARS = 3_600_000;
 
 type Labels = Readonly<Record<string, string>>;
 
-export const gauge = (name: string, scale: number, help: string, labels?: Labels): MetricSpec => ({
-  name,
-  type: "gauge",
-  scale,
-  help,
-  ...(labels ? { labels } : {}),
-});
+const metricSpec =
+  (type: MetricSpec["type"]) =>
+  (name: string, scale: number, help: string, labels?: Labels): MetricSpec => ({
+    name,
+    type,
+    scale,
+    help,
+    ...(labels ? { labels } : {}),
+  });
 
-export const counter = (name: string, scale: number, help: string, labels?: Labels): MetricSpec => ({
-  name,
-  type: "counter",
-  scale,
-  help,
-  ...(labels ? { labels } : {}),
-});
+export const gauge = metricSpec("gauge");
+export const counter = metricSpec("counter");
 
 /** Fields every metric-bearing row builder takes. */
 interface MetricRowFields<K extends string> {
@@ -178,15 +175,16 @@ export function perPhase<Kind extends ObisKind, const F extends MetricRowFields<
   const code = (n: number) => `${c1 + (n - 1) * 20}.${m[2]}`;
   const unit = template.unit ? `, meter unit ${template.unit}` : "";
   const help = `${template.help} (OBIS 1-0:${code(1)}, ${code(2)}, ${code(3)}${unit}).`;
-  return PHASE_ROWS.map(({ phase, n }) => ({
-    phase,
-    ...build({
+  return PHASE_ROWS.map(({ phase, n }) => {
+    const { code: c, ...row } = build({
       ...template,
       code: `1-0:${code(n)}`,
       key: nth(template.key, n),
       description: nth(template.description, n),
       labels: { ...template.labels, phase },
       help,
-    }),
-  })) as ObisRow<string, Kind>[] as ObisRow<Nth<F["key"], 1 | 2 | 3>, Kind>[];
+    });
+    // The code first, then the phase: the order of the row's JSON form.
+    return { code: c, phase, ...row };
+  }) as ObisRow<string, Kind>[] as ObisRow<Nth<F["key"], 1 | 2 | 3>, Kind>[];
 }
