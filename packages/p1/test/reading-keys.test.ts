@@ -4,6 +4,7 @@
  */
 import { describe, expect, expectTypeOf, it } from "vitest";
 import {
+  encodeTelegram,
   netPowerKw,
   netPowerW,
   type ObisKey,
@@ -48,6 +49,12 @@ describe("registry keys", () => {
     // @ts-expect-error: named values are read by their registry key only
     expect(r.power_import_watts).toBeUndefined();
     expect(readingNumber(r, "power_import_kw")).toBe(1.5);
+  });
+
+  it("rejects a key the registry does not have in a telegram to encode, at compile time", () => {
+    // @ts-expect-error: the simulator and the tests name values by registry key too
+    const text = encodeTelegram({ header: "ISK5\\2M550T-1012", values: { power_imprt_kw: 1 } });
+    expect(parseTelegram(text).power_import_kw).toBeUndefined();
   });
 });
 
