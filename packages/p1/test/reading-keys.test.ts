@@ -10,6 +10,7 @@ import {
   type ObisKey,
   type PowerFailureEvent,
   parseTelegram,
+  phaseNumbers,
   type Reading,
   readingNumber,
   readingText,
@@ -75,5 +76,14 @@ describe("net power", () => {
   it("agrees with the parser's named values", () => {
     const text = "/ISK5\\2M550T-1012\r\n\r\n1-0:1.7.0(01.193*kW)\r\n1-0:2.7.0(00.000*kW)\r\n!";
     expect(netPowerW(parseTelegram(text, { verifyCrc: false }))).toBe(1193);
+  });
+});
+
+describe("per-phase values", () => {
+  it("reads one quantity on L1 to L3 from its key template", () => {
+    const r = reading({ voltage_l1_v: 229.8, voltage_l3_v: 231.2 });
+    expect(phaseNumbers(r, "voltage_l#_v")).toEqual([229.8, undefined, 231.2]);
+    // @ts-expect-error: a template that names no per-phase registry key does not compile
+    expect(phaseNumbers(r, "voltage_l#_volts")).toEqual([undefined, undefined, undefined]);
   });
 });

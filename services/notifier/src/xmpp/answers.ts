@@ -4,7 +4,7 @@
  * (power_import_kw, power_import_l1_kw, voltage_l1_v …), never retyped OBIS codes.
  */
 import type { Alert, IngestHealth, PeriodStatistics, Severity, Statistics } from "@smarty/contracts";
-import { netPowerKw, type Reading, readingNumber, readingTimeMs } from "@smarty/p1";
+import { netPowerKw, phaseNumbers, type Reading, readingTimeMs } from "@smarty/p1";
 import {
   DEFAULT_TIME_ZONE,
   formatAge,
@@ -46,10 +46,9 @@ export function formatNow(reading: Reading, receivedAt: number | undefined, ctx:
     const anyExport = PHASES.some((n) => (netPowerKw(reading, n) ?? 0) < 0);
     lines.push(`${phases.join(" · ")} kW${anyExport ? " (- = export)" : ""}`);
   }
-  const volts = PHASES.flatMap((n) => {
-    const v = readingNumber(reading, `voltage_l${n}_v`);
-    return v === undefined ? [] : [formatVolts(v).replace(" V", "")];
-  });
+  const volts = phaseNumbers(reading, "voltage_l#_v").flatMap((v) =>
+    v === undefined ? [] : [formatVolts(v).replace(" V", "")],
+  );
   if (volts.length > 0) lines.push(`Voltage ${volts.join(" · ")} V`);
   return lines.join("\n");
 }
