@@ -20,7 +20,7 @@ export function decodeReadingMessage(base: string, topic: string, payload: Uint8
   if (payload.length === 0) return { kind: "removed", meterId: parsed.meterId };
   const decoded = decodePayload(readingSchema, payload);
   if (!decoded.ok) return { kind: "rejected", reason: decoded.reason, error: decoded.error };
-  const reading = decoded.value as Reading;
+  const reading: Reading = decoded.value;
   if (topicSegment(reading.meter_id) !== parsed.meterId) {
     return {
       kind: "rejected",
