@@ -8,7 +8,7 @@
  * what it held for it; it is never a decoding error there.
  */
 import type { Reading } from "@smarty/p1";
-import type { z } from "zod";
+import { z } from "zod";
 import { type DecodeResult, decodePayload, decodeText } from "./codec.js";
 import {
   type Alert,
@@ -48,6 +48,10 @@ export interface TopicEntry<Params, Value> {
 interface MeterParams {
   readonly meterId: string;
 }
+interface StateParams {
+  readonly meterId: string;
+  readonly key: string;
+}
 interface InstanceParams {
   readonly instance: string;
 }
@@ -78,6 +82,16 @@ export const topicMap = {
     empty: "clear",
     retain: true,
   } satisfies TopicEntry<MeterParams, Reading>,
+  /** One value of a reading, already encoded as plain text by `encodeStateValue` (state.ts). */
+  state: {
+    filter: (base) => `${base}/+/state/+`,
+    topic: (base, p) => topics.state(base, p.meterId, p.key),
+    match: (base, topic) => only(parseTopic(base, topic), "state"),
+    decode: (payload) => decodeText(z.string(), payload),
+    encode: (value) => value,
+    empty: "clear",
+    retain: true,
+  } satisfies TopicEntry<StateParams, string>,
   statistics: {
     filter: filters.statistics,
     topic: (base, p) => topics.statistics(base, p.meterId),

@@ -16,6 +16,12 @@ describe("topicMap", () => {
     expect(topicMap.reading.filter("smarty")).toBe("smarty/+/reading");
     expect(topicMap.ingestHealth.filter("smarty")).toBe("smarty/ingest/+/health");
     expect(topicMap.notifierCommand.filter("smarty")).toBe("smarty/notifier/cmd");
+    expect(topicMap.state.filter("smarty")).toBe("smarty/+/state/+");
+    expect(topicMessage("smarty", "state", { meterId: "M1", key: "power_import_kw" }, "1.5")).toEqual({
+      topic: "smarty/M1/state/power_import_kw",
+      payload: "1.5",
+      retain: true,
+    });
     expect(topicMessage("smarty", "ingestStatus", { instance: "a/b" }, "online")).toEqual({
       topic: "smarty/ingest/a_b/status",
       payload: "online",

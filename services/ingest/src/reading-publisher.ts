@@ -6,7 +6,7 @@
  * - Home Assistant discovery, retained, once per meter per broker connection (and again when new keys appear).
  * Readings wait in the bounded PublishQueue while the broker is away and go out in order after reconnect.
  */
-import { homeAssistantDiscovery, stateValues, topicMap, topics } from "@smarty/contracts";
+import { homeAssistantDiscovery, stateValues, topicMap } from "@smarty/contracts";
 import type { Reading } from "@smarty/p1";
 import { BurstLogger, type Clock, type Component, type Logger } from "@smarty/service-kit";
 import { PublishQueue } from "./publish-queue.js";
@@ -161,7 +161,7 @@ export class ReadingPublisher implements Component {
       const prev = last.get(key);
       if (prev && prev.value === value && now - prev.at < this.options.stateRefreshMs) continue;
       last.set(key, { value, at: now });
-      out.push([topics.state(this.options.baseTopic, meterId, key), value]);
+      out.push([topicMap.state.topic(this.options.baseTopic, { meterId, key }), value]);
     }
   }
 
