@@ -11,7 +11,6 @@ export * from "./frame-checks.js";
 export * from "./health.js";
 export * from "./ingest-monitor.js";
 export * from "./keys.js";
-export * from "./mqtt-component.js";
 export * from "./pipeline.js";
 export * from "./publish-queue.js";
 export * from "./reading-publisher.js";

@@ -9,6 +9,7 @@ import {
   type Component,
   HttpServerComponent,
   type Logger,
+  MqttConnection,
   mqttSettings,
   redactUrl,
   startAll,
@@ -20,7 +21,6 @@ import type { IngestConfig } from "./config.js";
 import { createSource } from "./create-source.js";
 import { HealthReporter, healthzHandler } from "./health.js";
 import { IngestMonitor } from "./ingest-monitor.js";
-import { mqttComponent } from "./mqtt-component.js";
 import { Pipeline } from "./pipeline.js";
 import { type MqttSink, ReadingPublisher } from "./reading-publisher.js";
 import { ReadingRestore } from "./reading-restore.js";
@@ -90,16 +90,15 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
     });
   const mqtt =
     deps.mqtt ??
-    mqttComponent(
-      {
-        settings: mqttSettings(config),
-        service: "ingest",
-        instance,
-        logger,
-        ...(deps.mqttReconnectPeriodMs !== undefined ? { reconnectPeriodMs: deps.mqttReconnectPeriodMs } : {}),
-      },
+    new MqttConnection({
+      settings: mqttSettings(config),
+      service: "ingest",
+      instance,
+      logger,
       clock,
-    );
+      whileAway: "readings are queued",
+      ...(deps.mqttReconnectPeriodMs !== undefined ? { reconnectPeriodMs: deps.mqttReconnectPeriodMs } : {}),
+    });
   const monitor = new IngestMonitor({
     clock,
     logger,

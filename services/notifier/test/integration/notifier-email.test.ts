@@ -162,6 +162,40 @@ describe("notifier: statistics, commands and encrypted mail end to end", () => {
     expect(core.meters()).not.toContain("SAG_THIRD");
   });
 
+  it("checks the ingest health topic, and forgets an ingest whose retained health is emptied", async () => {
+    if (!run) throw new Error("needs the first test");
+    const core = run.notifier.core;
+    const before = core.rejected;
+    const at = new Date(run.clock.now()).toISOString();
+    const health = {
+      instance: "edge",
+      state: "ok",
+      source: "tcp://meter:2001",
+      started_at: at,
+      updated_at: at,
+      last_frame_at: at,
+      ...Object.fromEntries(
+        ["frames_ok", "authentication_failures", "crc_failures", "format_errors", "replays", "missed_frames"].map(
+          (k) => [k, 0],
+        ),
+      ),
+      ...Object.fromEntries(
+        ["meter_changes", "stale_readings", "bytes", "skipped_bytes", "reconnects", "queue_length"].map((k) => [k, 0]),
+      ),
+      dropped_readings: 0,
+      meters: [],
+    };
+    const instances = () => core.ingestHealth().map((h) => h.instance);
+    await core.onHealth(topics.health(BASE, "exporter", "edge"), Buffer.from(JSON.stringify(health)));
+    expect(core.rejected).toBe(before + 1);
+    expect(instances()).not.toContain("edge");
+    await core.onHealth(topics.health(BASE, "ingest", "edge"), Buffer.from(JSON.stringify(health)));
+    expect(instances()).toContain("edge");
+    await core.onHealth(topics.health(BASE, "ingest", "edge"), Buffer.alloc(0));
+    expect(instances()).not.toContain("edge");
+    expect(core.rejected).toBe(before + 1);
+  });
+
   it("keeps a report while SMTP is down and delivers it once when it returns", async () => {
     if (!run) throw new Error("needs the first test");
     const r = run;
