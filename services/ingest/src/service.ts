@@ -3,6 +3,15 @@
  * tests (and `smarty replay`) assemble the real thing in-process with their own clock, source or connection.
  */
 import { type IngestHealth, topics } from "@smarty/contracts";
+import {
+  type ByteSource,
+  ClockCheck,
+  createSource,
+  IngestMonitor,
+  type MqttSink,
+  Pipeline,
+  ReadingPublisher,
+} from "@smarty/ingest-core";
 import type { DecoderOptions } from "@smarty/p1";
 import {
   type Clock,
@@ -14,16 +23,10 @@ import {
   startAll,
   systemClock,
 } from "@smarty/service-kit";
-import type { ByteSource } from "./byte-source.js";
-import { ClockCheck } from "./clock-check.js";
 import type { IngestConfig } from "./config.js";
-import { createSource } from "./create-source.js";
-import { HealthReporter, healthzHandler } from "./health.js";
-import { IngestMonitor } from "./ingest-monitor.js";
-import { mqttComponent } from "./mqtt-component.js";
-import { Pipeline } from "./pipeline.js";
-import { type MqttSink, ReadingPublisher } from "./reading-publisher.js";
-import { ReadingRestore } from "./reading-restore.js";
+import { HealthReporter, healthzHandler } from "./mqtt/health.js";
+import { mqttComponent } from "./mqtt/mqtt-component.js";
+import { ReadingRestore } from "./mqtt/reading-restore.js";
 import { SHUTDOWN_GRACE_MS, stopWithin } from "./shutdown.js";
 
 /** Longest wait at start for the retained readings (frame counters across restarts), see reading-restore.ts. */

@@ -5,9 +5,9 @@
  */
 import type { DecoderOptions, Reading } from "@smarty/p1";
 import { type Clock, type Logger, silentLogger, systemClock } from "@smarty/service-kit";
-import type { ByteSource } from "./byte-source.js";
-import { type Counters, IngestMonitor } from "./ingest-monitor.js";
-import { Pipeline } from "./pipeline.js";
+import { type Counters, IngestMonitor } from "./pipeline/ingest-monitor.js";
+import { Pipeline } from "./pipeline/pipeline.js";
+import type { ByteSource } from "./sources/byte-source.js";
 
 export type DoctorVerdict =
   | "unreachable"

@@ -2,8 +2,9 @@
  * The broker connection of service-kit as a named lifecycle component. The connection itself logs broker errors
  * once per burst; this adds the line that matters to an ingest: readings are queued while the broker is away.
  */
+
+import type { MqttSink } from "@smarty/ingest-core";
 import { type Clock, type Component, MqttConnection, type MqttConnectionOptions, redactUrl } from "@smarty/service-kit";
-import type { MqttSink } from "./reading-publisher.js";
 
 export type MqttComponent = MqttSink & Component & { readonly connection: MqttConnection };
 

@@ -13,10 +13,10 @@ import {
   silentLogger,
   systemClock,
 } from "@smarty/service-kit";
-import { FileSource } from "./file-source.js";
-import { type Counters, IngestMonitor } from "./ingest-monitor.js";
-import { Pipeline } from "./pipeline.js";
-import { ReadingPublisher } from "./reading-publisher.js";
+import { type Counters, IngestMonitor } from "./pipeline/ingest-monitor.js";
+import { Pipeline } from "./pipeline/pipeline.js";
+import { ReadingPublisher } from "./publish/reading-publisher.js";
+import { FileSource } from "./sources/file-source.js";
 
 export interface ReplayProgress {
   readonly bytesRead: number;
