@@ -66,6 +66,23 @@ const within = (file: string, dir: string) => file === dir || file.startsWith(di
 const target = (i: Import) => relative(ROOT, resolve(ROOT, dirname(i.file), i.specifier));
 const show = (i: Import) => `${i.file}: ${i.specifier}`;
 
+/** The table of docs/architecture.md: the parts of ours each workspace's src/ may import. */
+const ALLOWED: Record<string, readonly string[]> = {
+  "@smarty/p1": [],
+  "@smarty/contracts": ["p1"],
+  "@smarty/service-kit": ["contracts"],
+  "@smarty/simulator": ["p1"],
+  "@smarty/ingest-core": ["p1", "contracts", "service-kit"],
+  "@smarty/cli": ["p1", "contracts", "simulator", "ingest-core"],
+  "@smarty/testkit": [],
+  "@smarty/ingest": ["ingest-core", "p1", "contracts", "service-kit"],
+  "@smarty/exporter": ["p1", "contracts", "service-kit"],
+  "@smarty/display": ["p1", "contracts", "service-kit"],
+  "@smarty/notifier": ["p1", "contracts", "service-kit"],
+};
+/** What tests may use besides their workspace's own parts. */
+const TEST_ONLY = ["@smarty/testkit", "@smarty/simulator"];
+
 const ALL = workspaces();
 const BY_NAME = new Map(ALL.map((w) => [w.name, w]));
 const IN_WORKSPACES = ALL.flatMap((w) => files(w.dir).map((f) => ({ workspace: w, imports: importsOf(f) })));
@@ -92,6 +109,22 @@ describe("boundaries between the parts", () => {
     const bad = p1.flatMap((f) => f.imports.filter((i) => i.specifier.startsWith("@smarty/")));
     expect(bad.map(show)).toEqual([]);
     expect([...BY_NAME.get("@smarty/p1")!.dependencies].filter((d) => d.startsWith("@smarty/"))).toEqual([]);
+  });
+
+  it("each workspace declares only the parts that docs/architecture.md allows it", () => {
+    const ours = (names: ReadonlySet<string>) => [...names].filter((n) => n.startsWith("@smarty/")).sort();
+    expect(ALL.map((w) => w.name).sort()).toEqual(Object.keys(ALLOWED).sort());
+    for (const w of ALL) {
+      const allowed = (ALLOWED[w.name] ?? []).map((n) => `@smarty/${n}`);
+      expect(
+        ours(w.dependencies).filter((n) => !allowed.includes(n)),
+        `${w.dir} "dependencies"`,
+      ).toEqual([]);
+      expect(
+        ours(w.devDependencies).filter((n) => !allowed.includes(n) && !TEST_ONLY.includes(n)),
+        `${w.dir} "devDependencies"`,
+      ).toEqual([]);
+    }
   });
 
   it("every @smarty/* import is declared in the importing workspace's package.json", () => {
