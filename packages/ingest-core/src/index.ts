@@ -8,6 +8,7 @@ export * from "./pipeline/frame-checks.js";
 export * from "./pipeline/ingest-monitor.js";
 export * from "./pipeline/keys.js";
 export * from "./pipeline/pipeline.js";
+export * from "./publish/flow.js";
 export * from "./publish/publish-queue.js";
 export * from "./publish/reading-publisher.js";
 export * from "./replay.js";

@@ -15,6 +15,7 @@ import {
 } from "@smarty/service-kit";
 import { type Counters, IngestMonitor } from "./pipeline/ingest-monitor.js";
 import { Pipeline } from "./pipeline/pipeline.js";
+import { publishWithFlowControl } from "./publish/flow.js";
 import { ReadingPublisher } from "./publish/reading-publisher.js";
 import { FileSource } from "./sources/file-source.js";
 
@@ -90,6 +91,7 @@ export async function replayCapture(options: ReplayOptions): Promise<ReplayResul
     shutdownTimeoutMs: 60_000,
   });
   const monitor = new IngestMonitor({ clock, logger });
+  const publish = publishWithFlowControl(publisher, source);
   let readings = 0;
   const pipeline = new Pipeline({
     decoder: options.decoder,
@@ -98,11 +100,9 @@ export async function replayCapture(options: ReplayOptions): Promise<ReplayResul
     logger,
     onReading: (r) => {
       readings++;
-      publisher.publish(r);
-      if (publisher.queue.congested) source.pause();
+      publish(r);
     },
   });
-  publisher.queue.on("room", () => source.resume());
   let aborted = false;
   const ended = new Promise<void>((resolve) => {
     source.once("end", resolve);

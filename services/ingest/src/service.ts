@@ -10,6 +10,7 @@ import {
   IngestMonitor,
   type MqttSink,
   Pipeline,
+  publishWithFlowControl,
   ReadingPublisher,
 } from "@smarty/ingest-core";
 import type { DecoderOptions } from "@smarty/p1";
@@ -132,13 +133,8 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
     ...(config.SMARTY_SOURCE.kind !== "file"
       ? { clockCheck: new ClockCheck({ toleranceMs: config.INGEST_CLOCK_TOLERANCE, clock, logger }) }
       : {}),
-    onReading: (reading) => {
-      publisher.publish(reading);
-      // Sources that can wait (files) wait for the queue; live sources cannot, and the queue drops the oldest.
-      if (publisher.queue.congested) source.pause?.();
-    },
+    onReading: publishWithFlowControl(publisher, source),
   });
-  publisher.queue.on("room", () => source.resume?.());
   source.on("data", (chunk) => pipeline.push(chunk));
   source.on("open", () => monitor.sourceOpened());
   source.on("lost", () => {
