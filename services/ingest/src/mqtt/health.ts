@@ -6,9 +6,8 @@
  */
 import type { RequestListener } from "node:http";
 import { encodePayload, type IngestHealth, topicMessage, topics } from "@smarty/contracts";
+import type { IngestMonitor, MqttSink } from "@smarty/ingest-core";
 import { BurstLogger, type Clock, type Component, type Logger, type TimerHandle } from "@smarty/service-kit";
-import type { IngestMonitor } from "./ingest-monitor.js";
-import type { MqttSink } from "./reading-publisher.js";
 
 export interface HealthReporterOptions {
   readonly mqtt: MqttSink;
