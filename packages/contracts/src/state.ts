@@ -6,8 +6,13 @@
  * - number → shortest decimal form in the registry unit (`25.653`, `-63`, `0`); non-finite numbers are not published
  * - string → as is (`SAG1030700012701`, `2020-07-06T10:41:57+02:00`)
  * - array or object (multi-value lines such as `current_limit_a`, the power failure log) → compact JSON
+ *
+ * Besides the registry keys: each M-Bus channel n that the meter reports gives `mbus<n>_value` (the last index, in
+ * the unit of the reading's `mbus[].unit`), `mbus<n>_time`, `mbus<n>_valve_state`, `mbus<n>_breaker_state`,
+ * `mbus<n>_equipment_id` and `mbus<n>_device_type`, for the fields it sends; encrypted frames give `frame_counter`.
  */
 import { OBIS_REGISTRY, type Reading } from "@smarty/p1";
+import { mbusStateKey } from "./home-assistant-entities.js";
 
 export interface StateValue {
   /** Registry key, the topic leaf. */
@@ -48,12 +53,20 @@ export function decodeStateValue(payload: Uint8Array | string): unknown {
   return text;
 }
 
-/** Every registry value present in the reading, in registry order, encoded for its state topic. */
+const MBUS_FIELDS = ["value", "time", "valve_state", "breaker_state", "equipment_id", "device_type"] as const;
+
+/**
+ * Every registry value present in the reading, in registry order, then the fields of each M-Bus channel and the
+ * frame counter, encoded for their state topics.
+ */
 export function stateValues(reading: Reading): StateValue[] {
   const out: StateValue[] = [];
-  for (const def of OBIS_REGISTRY) {
-    const value = encodeStateValue(reading[def.key]);
-    if (value !== undefined) out.push({ key: def.key, value });
-  }
+  const add = (key: string, v: unknown) => {
+    const value = encodeStateValue(v);
+    if (value !== undefined) out.push({ key, value });
+  };
+  for (const def of OBIS_REGISTRY) add(def.key, reading[def.key]);
+  for (const m of reading.mbus) for (const f of MBUS_FIELDS) add(mbusStateKey(m.channel, f), m[f]);
+  if (reading.frame) add("frame_counter", reading.frame.frame_counter);
   return out;
 }

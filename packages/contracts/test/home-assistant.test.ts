@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { discoveryNodeId, homeAssistantDiscovery, homeAssistantSensorSchema } from "../src/home-assistant.js";
 
+const lux = { meter_id: "SAG1030700012701", header: "Lux5\\253694471_M", version: "42", mbus: [] };
+
 describe("Home Assistant discovery", () => {
-  const all = homeAssistantDiscovery({ baseTopic: "smarty", meterId: "SAG1030700012701", instance: "main" });
+  const all = homeAssistantDiscovery(lux, { baseTopic: "smarty", instance: "main" });
   const byId = new Map(all.map((m) => [m.payload.unique_id, m]));
 
   it("announces imported energy as a total_increasing energy sensor in kWh on its state topic", () => {
@@ -28,12 +30,19 @@ describe("Home Assistant discovery", () => {
     });
   });
 
-  it("points availability at the ingest status topic and groups everything under one device", () => {
+  it("needs both the ingest status and its health for availability, and groups everything under one device", () => {
     for (const m of all) {
       expect(homeAssistantSensorSchema.safeParse(m.payload).success).toBe(true);
       expect(m.payload.availability).toEqual([
         { topic: "smarty/ingest/main/status", payload_available: "online", payload_not_available: "offline" },
+        {
+          topic: "smarty/ingest/main/health",
+          payload_available: "online",
+          payload_not_available: "offline",
+          value_template: "{{ 'online' if value_json.state == 'ok' else 'offline' }}",
+        },
       ]);
+      expect(m.payload.availability_mode).toBe("all");
       expect(m.payload.device.identifiers).toEqual(["smarty_SAG1030700012701"]);
     }
   });
@@ -44,13 +53,15 @@ describe("Home Assistant discovery", () => {
   });
 
   it("announces only the keys the meter sends when told, and never rows without a spec", () => {
-    const some = homeAssistantDiscovery({
-      baseTopic: "smarty",
-      meterId: "M1",
-      instance: "main",
-      prefix: "ha",
-      keys: new Set(["energy_import_kwh", "timestamp", "p1_version"]),
-    });
+    const some = homeAssistantDiscovery(
+      { ...lux, meter_id: "M1" },
+      {
+        baseTopic: "smarty",
+        instance: "main",
+        prefix: "ha",
+        keys: new Set(["energy_import_kwh", "timestamp", "p1_version"]),
+      },
+    );
     expect(some.map((m) => m.topic)).toEqual(["ha/sensor/smarty_M1/energy_import_kwh/config"]);
   });
 
