@@ -101,14 +101,15 @@ for user in $users; do
     ingest)
       # "+" also matches "alerts", and contracts read <base>/alerts/state/<x> as an alert: the deny (checked before
       # the grants by mosquitto 2.0) keeps ingest out of the notifier's alert tree. ingest reads back its own
-      # retained readings at start (frame counters); state and discovery it only writes.
+      # retained readings at start (frame counters) and its discovery configs (to remove stale ones); state it only
+      # writes.
       acl "user ingest" \
         "topic deny $base/alerts/#" \
         "topic readwrite $base/+/reading" \
         "topic write $base/+/state/+" \
         "topic readwrite $base/ingest/+/status" \
         "topic readwrite $base/ingest/+/health" \
-        "topic write $ha/sensor/#" ""
+        "topic readwrite $ha/sensor/#" ""
       ;;
     exporter)
       acl "user exporter" \

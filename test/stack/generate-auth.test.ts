@@ -83,7 +83,7 @@ describe("generate-auth.sh", () => {
     expect(r.code).toBe(0);
     const acl = readFileSync(join(dir, "acl"), "utf8");
     expect(acl).toContain("topic readwrite home/meter/+/reading");
-    expect(acl).toContain("topic write ha/sensor/#");
+    expect(acl).toContain("topic readwrite ha/sensor/#");
     expect(acl).not.toMatch(/ smarty\//);
     expect(STACK_USERS.every((u) => acl.includes(`user ${u}`))).toBe(true);
   });

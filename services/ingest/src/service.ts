@@ -2,7 +2,7 @@
  * Builds the ingest from its parsed config: source → pipeline → publisher, plus health and `/healthz`. Exported so
  * tests (and `smarty replay`) assemble the real thing in-process with their own clock, source or connection.
  */
-import { type IngestHealth, topics } from "@smarty/contracts";
+import { discoveryFilter, type IngestHealth, topics } from "@smarty/contracts";
 import {
   type ByteSource,
   ClockCheck,
@@ -119,6 +119,7 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
     queueBytes: config.INGEST_QUEUE_BYTES,
     stateRefreshMs: config.SMARTY_STATE_REFRESH,
     discoveryPrefix: config.SMARTY_HA_DISCOVERY ? config.SMARTY_HA_DISCOVERY_PREFIX : undefined,
+    discoveryRemovalPrefix: config.SMARTY_HA_DISCOVERY_PREFIX,
     shutdownTimeoutMs: config.INGEST_SHUTDOWN_TIMEOUT,
     ...(deps.publishWindow !== undefined ? { window: deps.publishWindow } : {}),
   });
@@ -176,6 +177,12 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
     logger,
     timeoutMs: RESTORE_TIMEOUT_MS,
     restore: (reading) => pipeline.restore(reading),
+    // The discovery configs earlier runs announced: removed when gone from the meter, or all when discovery is off.
+    retained: {
+      filter: discoveryFilter(config.SMARTY_HA_DISCOVERY_PREFIX),
+      handler: (topic, payload) => publisher.discoveryRetained(topic, payload),
+      done: () => publisher.discoveryRestored(),
+    },
   });
   const components: Component[] = [mqtt, restore, publisher, health, http, logs, source];
   logStart(config, log, source.description);

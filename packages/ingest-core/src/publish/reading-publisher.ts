@@ -3,12 +3,15 @@
  * - `<base>/<meter_id>/reading`: the full reading JSON, retained;
  * - `<base>/<meter_id>/state/<key>`: one plain value per registry key, retained, when it changed or every
  *   `stateRefreshMs`;
- * - Home Assistant discovery, retained, once per meter per broker connection (and again when new keys appear).
+ * - Home Assistant discovery, retained, once per meter per broker connection, again when an entity appears or
+ *   changes, and an empty config when one disappears (discovery-tracker.ts).
  * Readings wait in the bounded PublishQueue while the broker is away and go out in order after reconnect.
  */
-import { homeAssistantDiscovery, stateValues, topicMap } from "@smarty/contracts";
+import { stateValues, topicMap } from "@smarty/contracts";
 import type { Reading } from "@smarty/p1";
 import { BurstLogger, type Clock, type Component, type Logger } from "@smarty/service-kit";
+import { INGEST_HOMEPAGE, INGEST_VERSION } from "../version.js";
+import { DiscoveryTracker } from "./discovery-tracker.js";
 import { PublishQueue } from "./publish-queue.js";
 
 /** What the publisher needs from the broker connection (MqttConnection from service-kit fits). */
@@ -42,6 +45,13 @@ export interface ReadingPublisherOptions {
   readonly stateRefreshMs: number;
   /** Home Assistant discovery prefix, or undefined to leave discovery off. */
   readonly discoveryPrefix?: string | undefined;
+  /**
+   * With discovery off: the prefix under which the configs this instance announced before are removed once they have
+   * been read back (`discoveryRetained`, `discoveryRestored`).
+   */
+  readonly discoveryRemovalPrefix?: string | undefined;
+  /** Readings in a row without an entity before its discovery config is removed (default 6). */
+  readonly discoveryRemoveAfter?: number;
   /** Bounded wait for the queue to drain on stop. */
   readonly shutdownTimeoutMs: number;
 }
@@ -60,6 +70,9 @@ function queuedSize(item: QueuedReading): number {
   return item.json.length + item.meterId.length + 64;
 }
 
+/** Margin of `expire_after` over the state refresh period: a few telegram intervals. */
+const EXPIRE_MARGIN_S = 60;
+
 interface LastState {
   value: string;
   at: number;
@@ -69,20 +82,31 @@ export class ReadingPublisher implements Component {
   readonly name = "publisher";
   readonly queue: PublishQueue<QueuedReading>;
   private readonly states = new Map<string, Map<string, LastState>>();
-  /** Meter id → keys announced to Home Assistant on this connection. */
-  private readonly announced = new Map<string, Set<string>>();
+  private readonly discoveryTracker: DiscoveryTracker | undefined;
   private readonly log: Logger;
   private readonly burst: BurstLogger;
   /** Messages the broker refused (ACL) or that failed; the reading itself still counts as sent. */
   failedMessages = 0;
   private readonly onConnect = () => {
-    this.announced.clear();
+    this.discoveryTracker?.connectionReset();
     this.queue.pump();
   };
 
   constructor(private readonly options: ReadingPublisherOptions) {
     this.log = options.logger.child({ component: "publisher" });
     this.burst = new BurstLogger(this.log, options.clock, 60_000);
+    const prefix = options.discoveryPrefix ?? options.discoveryRemovalPrefix;
+    if (prefix !== undefined) {
+      this.discoveryTracker = new DiscoveryTracker({
+        baseTopic: options.baseTopic,
+        instance: options.instance,
+        prefix,
+        enabled: options.discoveryPrefix !== undefined,
+        expireAfterS: Math.ceil(options.stateRefreshMs / 1000) + EXPIRE_MARGIN_S,
+        origin: { swVersion: INGEST_VERSION, supportUrl: INGEST_HOMEPAGE },
+        ...(options.discoveryRemoveAfter !== undefined ? { removeAfterReadings: options.discoveryRemoveAfter } : {}),
+      });
+    }
     this.queue = new PublishQueue<QueuedReading>({
       limit: options.queueLimit,
       ...(options.queueBytes !== undefined ? { byteLimit: options.queueBytes } : {}),
@@ -121,19 +145,38 @@ export class ReadingPublisher implements Component {
     this.queue.enqueue({ meterId: reading.meter_id, json: topicMap.reading.encode(reading) });
   }
 
+  /** A retained discovery config read back at start (services/ingest reading-restore.ts). */
+  discoveryRetained(topic: string, payload: Buffer): void {
+    this.discoveryTracker?.retained(topic, payload);
+  }
+
+  /** The read-back is over: with discovery off, the configs announced by earlier runs are removed. */
+  async discoveryRestored(): Promise<void> {
+    const out = this.discoveryTracker?.restored() ?? [];
+    if (out.length === 0) return;
+    await this.publishAll(out);
+    this.log.info({ removed: out.length }, "home assistant discovery off: announced sensors removed");
+  }
+
   private async send(item: QueuedReading): Promise<void> {
     const o = this.options;
     const out: [string, string][] = [];
     const wantStates = o.states !== false;
-    if (wantStates || o.discoveryPrefix !== undefined) {
+    const discovery = this.discoveryTracker?.enabled === true;
+    if (wantStates || discovery) {
       const reading = JSON.parse(item.json) as Reading;
       const values = stateValues(reading);
-      if (o.discoveryPrefix !== undefined) this.discovery(reading, values, out);
+      if (discovery) this.discovery(reading, values, out);
       out.push([topicMap.reading.topic(o.baseTopic, item), item.json]);
       if (wantStates) this.changedStates(item.meterId, values, out);
     } else {
       out.push([topicMap.reading.topic(o.baseTopic, item), item.json]);
     }
+    await this.publishAll(out);
+  }
+
+  private async publishAll(out: readonly [string, string][]): Promise<void> {
+    const o = this.options;
     const results = await Promise.allSettled(
       out.map(([topic, payload]) => o.mqtt.publish(topic, payload, { qos: 1, retain: true })),
     );
@@ -167,20 +210,12 @@ export class ReadingPublisher implements Component {
 
   private discovery(reading: Reading, values: ReturnType<typeof stateValues>, out: [string, string][]): void {
     const keys = new Set(values.map((v) => v.key));
-    const done = this.announced.get(reading.meter_id);
-    if (done && [...keys].every((k) => done.has(k))) return;
-    const all = new Set([...(done ?? []), ...keys]);
-    this.announced.set(reading.meter_id, all);
-    const messages = homeAssistantDiscovery({
-      baseTopic: this.options.baseTopic,
-      meterId: reading.meter_id,
-      instance: this.options.instance,
-      prefix: this.options.discoveryPrefix ?? "homeassistant",
-      model: reading.header,
-      version: reading.version,
-      keys: all,
-    });
-    for (const m of messages) out.push([m.topic, JSON.stringify(m.payload)]);
-    this.log.info({ meter_id: reading.meter_id, sensors: messages.length }, "home assistant discovery published");
+    const { out: messages, removed } = this.discoveryTracker!.forReading(reading, keys);
+    if (messages.length === 0) return;
+    out.push(...messages);
+    this.log.info(
+      { meter_id: reading.meter_id, sensors: messages.length - removed, removed },
+      "home assistant discovery published",
+    );
   }
 }

@@ -9,6 +9,10 @@
  * answer ends it after `timeoutMs`; the restore then runs on the first connection and only ever moves state forward.
  * Readings of other ingest instances' meters come along too: system titles and meter ids are unique, so they are
  * harmless, and a meter moved to this instance keeps its protection.
+ *
+ * The same read brings back other retained messages a caller asks for (`retained`): the Home Assistant discovery
+ * configs, so the publisher knows which entities earlier runs announced. A filter the broker refuses (an ACL without
+ * the discovery prefix) only loses that part.
  */
 import { decodePayload, filters, readingSchema } from "@smarty/contracts";
 import type { MqttSink } from "@smarty/ingest-core";
@@ -27,6 +31,12 @@ export interface ReadingRestoreOptions {
   readonly logger: Logger;
   readonly timeoutMs: number;
   readonly restore: (reading: Pick<Reading, "meter_id" | "time" | "frame">) => void;
+  /** More retained messages to read back in the same pass, and what to call once they are all in. */
+  readonly retained?: {
+    readonly filter: string;
+    readonly handler: (topic: string, payload: Buffer) => void;
+    readonly done: () => Promise<void> | void;
+  };
 }
 
 export class ReadingRestore implements Component {
@@ -105,15 +115,37 @@ export class ReadingRestore implements Component {
         },
         0,
       );
+      const extra = await this.subscribeRetained();
       // Not retained: the retained status stays what the connection set; its subscribers see `online` once more.
       await mqtt.publish(this.options.syncTopic, "online", { qos: 1, retain: false });
       await marker;
       await mqtt.unsubscribe!(this.filter);
+      if (extra) await mqtt.unsubscribe!(extra.filter);
       await mqtt.unsubscribe!(this.options.syncTopic);
       this.done = true;
       this.log.info({ meters, invalid }, "last readings restored");
+      if (extra) await extra.done();
     } catch (err) {
       this.log.warn({ err: { message: (err as Error)?.message } }, "could not read the last readings back");
+    }
+  }
+
+  /** Subscribes to the extra retained messages; undefined when there are none or the broker refused them. */
+  private async subscribeRetained(): Promise<ReadingRestoreOptions["retained"]> {
+    const extra = this.options.retained;
+    if (!extra) return undefined;
+    try {
+      await this.options.mqtt.subscribe!(
+        extra.filter,
+        (topic, payload, retained) => {
+          if (retained) extra.handler(topic, payload);
+        },
+        0,
+      );
+      return extra;
+    } catch (err) {
+      this.log.warn({ filter: extra.filter, err: { message: (err as Error)?.message } }, "could not read back");
+      return undefined;
     }
   }
 
