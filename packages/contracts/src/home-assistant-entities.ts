@@ -4,11 +4,11 @@
  * heat, cooling) are keyed on the channel's device type (EN 13757-3), never on particular OBIS lines, so every
  * telegram format that fills `reading.mbus` flows in.
  *
- * Units are those every supported Home Assistant accepts for the device class (the table in
- * packages/contracts/test/ha-sensor-schema.ts, taken from homeassistant/components/sensor/const.py):
- * - `kvar`/`kVA` are published as `var`/`VA` through a value template (×1000): `reactive_power` accepts only `var`,
- *   and `apparent_power` only `VA`, before 2025;
- * - reactive energy (`kvarh`) has no device class: `reactive_energy` does not exist before 2025, and an unknown
+ * Units are those every supported Home Assistant (2024.2 and later, docs/home-assistant.md) accepts for the device
+ * class (packages/contracts/test/ha-sensor-schema.ts, from homeassistant/components/sensor/const.py):
+ * - `kvar`/`kVA` are published as `var`/`VA` through a value template (×1000): older releases accept only `var` for
+ *   `reactive_power` and only `VA` for `apparent_power`;
+ * - reactive energy (`kvarh`) has no device class: older releases have no `reactive_energy`, and an unknown
  *   device class makes Home Assistant drop the whole discovery message;
  * - the M-Bus volume `m3` (as the meter writes it, DSMR 5.0.2 §6.12, and as the reading JSON keeps it) is `m³`.
  */

@@ -2,8 +2,10 @@
  * Home Assistant's own rules for an MQTT sensor discovery payload, written down independently of our schema so
  * that the discovery we publish is checked against what Home Assistant accepts, not against what we think we send.
  *
- * Sources (Home Assistant 2024.1 to 2025.x; the unit and state class tables are those every release of that range
- * accepts; later releases only add to them, e.g. `kvar`/`kVA` and the `reactive_energy` device class):
+ * Sources (Home Assistant 2024.2 to 2025.x; the unit and state class tables are those every release of that range
+ * accepts; later releases only add to them, e.g. `kvar`/`kVA` and the `reactive_energy` device class). 2024.2 is
+ * the oldest release that takes the device's `serial_number` (home-assistant/core#108105; before, "extra keys not
+ * allowed" refuses the whole message, core#108069), so unknown keys fail here too (`strict`).
  * - https://www.home-assistant.io/integrations/sensor.mqtt/ (configuration variables of an MQTT sensor)
  * - https://www.home-assistant.io/integrations/mqtt/#supported-abbreviations-in-mqtt-discovery-messages
  * - https://www.home-assistant.io/integrations/mqtt/#discovery-messages (device and origin blocks)
