@@ -65,7 +65,7 @@ const DISABLED_KEYS = new Set([
   "long_message_4",
   "long_message_5",
 ]);
-const DIAGNOSTIC_KEYS = new Set([...DISABLED_KEYS, "breaker_state", "tariff_indicator"]);
+const DIAGNOSTIC_KEYS = new Set([...DISABLED_KEYS, "breaker_state"]);
 
 /** Entities of an electricity registry row; none for rows without a Home Assistant spec. */
 export function registryEntities(def: ObisDefinition): HaEntity[] {
