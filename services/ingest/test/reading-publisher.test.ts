@@ -1,4 +1,6 @@
 import { EventEmitter } from "node:events";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { homeAssistantSensorSchema } from "@smarty/contracts";
 import { type MqttSink, ReadingPublisher } from "@smarty/ingest-core";
 import { parseTelegram } from "@smarty/p1";
@@ -103,6 +105,23 @@ describe("ReadingPublisher", () => {
     p.publish(reading(2));
     await settle();
     expect(mqtt.take().filter((m) => m.topic.startsWith("homeassistant/"))).toHaveLength(disc.length);
+  });
+
+  it("gives every sensor expire_after a minute above the state refresh, and the ingest's version as origin", async () => {
+    const { mqtt, p } = setup("homeassistant");
+    p.publish(reading(0));
+    await settle();
+    const disc = mqtt.take().filter((m) => m.topic.startsWith("homeassistant/"));
+    const version = (
+      JSON.parse(readFileSync(join(import.meta.dirname, "../../../packages/ingest-core/package.json"), "utf8")) as {
+        version: string;
+      }
+    ).version;
+    for (const m of disc) {
+      const payload = JSON.parse(m.payload);
+      expect(payload.expire_after).toBe(360);
+      expect(payload.origin).toEqual({ name: "smarty", sw_version: version });
+    }
   });
 
   it("publishes readings only when states are off (replay)", async () => {
