@@ -38,7 +38,7 @@ export interface HaEntity {
 export const HA_MAX_STATE_LENGTH = 255;
 
 /** Scales a kilo value to the base unit; `round` keeps 0.123 kvar at 123.0, not 123.00000000000001. */
-const KILO_TEMPLATE = "{{ (value | float * 1000) | round(3) }}";
+const KILO_TEMPLATE = "{{ ((value | float) * 1000) | round(3) }}";
 /** Cuts text (long messages carry up to 1024 characters, DSMR 5.0.2 §6.12) to the state limit. */
 const TEXT_TEMPLATE = `{{ value[:${HA_MAX_STATE_LENGTH}] }}`;
 
