@@ -14,12 +14,13 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseTelegram } from "@smarty/p1";
-import { FIXTURES_DIR, PLAINTEXT_VECTORS, TELEGRAMS } from "@smarty/testkit/fixtures";
+import { FIXTURES_DIR, GOLDEN_PLAINTEXTS, PLAINTEXT_VECTORS, TELEGRAMS } from "@smarty/testkit/fixtures";
 
 const GOLDEN_DIR = join(FIXTURES_DIR, "golden");
 const sources = [
   ...PLAINTEXT_VECTORS.map((name) => [name, join(FIXTURES_DIR, "vectors", `${name}.txt`)]),
   ...TELEGRAMS.map((name) => [name, join(FIXTURES_DIR, "telegrams", `${name}.txt`)]),
+  ...GOLDEN_PLAINTEXTS.map((name) => [name, join(FIXTURES_DIR, "vectors", `${name}.plain.txt`)]),
 ];
 
 /** One line per top-level field, per `obis` line and per M-Bus channel, so a diff names the value that moved. */

@@ -24,11 +24,17 @@ describe("golden readings", () => {
     expect(wire(parseTelegram(text))).toEqual(golden("lux-2018-firmware"));
   });
 
-  // The synthetic frames encrypt the spec and meterlogger telegrams byte for byte (their JSON
-  // `expected_plaintext_file`): the same reading plus the frame header.
+  it("the decrypted esphome-libs telegram (Austrian, Wh and W) gives its whole golden reading", () => {
+    const text = vectorBytes("esphomelibs_encrypted_packet.plain.txt");
+    expect(wire(parseTelegram(text))).toEqual(golden("esphomelibs_encrypted_packet"));
+  });
+
+  // Each frame encrypts a telegram above byte for byte (its JSON `expected_plaintext_file`): the same reading plus
+  // the frame header.
   it.each([
     ["synthetic_lux_spec_v113_spec_aad", "lux_spec_v113_example"],
     ["synthetic_lux_meterlogger_spec_aad", "meterlogger_lux_2026"],
+    ["esphomelibs_encrypted_packet", "esphomelibs_encrypted_packet"],
   ])("%s decrypts to the golden reading of %s", (frame, telegram) => {
     const meta = vectorMeta<{
       encryption_key_hex: string;

@@ -38,12 +38,15 @@ export const METADATA_VECTORS = ["dlmscosem_greenbook_gcm_component"] as const;
 /** Telegrams of one firmware or format: `telegrams/<name>.txt` with its `telegrams/<name>.json`. */
 export const TELEGRAMS = ["lux-2018-firmware"] as const;
 
+/** Encrypted vectors whose decrypted telegram (`vectors/<name>.plain.txt`) has a golden reading of its own. */
+export const GOLDEN_PLAINTEXTS = ["esphomelibs_encrypted_packet"] as const;
+
 export type PlaintextVector = (typeof PLAINTEXT_VECTORS)[number];
 export type EncryptedVector = (typeof ENCRYPTED_VECTORS)[number];
 export type VectorName = PlaintextVector | EncryptedVector | (typeof METADATA_VECTORS)[number];
 export type TelegramName = (typeof TELEGRAMS)[number];
 /** Telegram texts that have a golden reading in `golden/<name>.json`. */
-export type GoldenName = PlaintextVector | TelegramName;
+export type GoldenName = PlaintextVector | TelegramName | (typeof GOLDEN_PLAINTEXTS)[number];
 
 /** Encrypted vectors stored with their decrypted plaintext `vectors/<name>.plain.txt` (vectors/README.md). */
 export const WITH_PLAINTEXT = [
@@ -72,6 +75,7 @@ export function fixtureNames(): FixtureName[] {
     ...PLAINTEXT_VECTORS.flatMap((n) => [`vectors/${n}.txt`, `vectors/${n}.json`, `golden/${n}.json`] as const),
     ...ENCRYPTED_VECTORS.flatMap((n) => [`vectors/${n}.hex`, `vectors/${n}.json`] as const),
     ...WITH_PLAINTEXT.map((n) => `vectors/${n}.plain.txt` as const),
+    ...GOLDEN_PLAINTEXTS.map((n) => `golden/${n}.json` as const),
     ...METADATA_VECTORS.map((n) => `vectors/${n}.json` as const),
     ...TELEGRAMS.flatMap((n) => [`telegrams/${n}.txt`, `telegrams/${n}.json`, `golden/${n}.json`] as const),
   ];
@@ -86,11 +90,13 @@ export function fixture(name: FixtureName): Buffer {
   return readFileSync(fixturePath(name));
 }
 
-/** A plaintext telegram by vector or telegram name. */
+/** A plaintext telegram by vector or telegram name (for an encrypted vector, its decrypted telegram). */
 export function telegramFixture(name: GoldenName): Buffer {
-  return (PLAINTEXT_VECTORS as readonly string[]).includes(name)
-    ? fixture(`vectors/${name as PlaintextVector}.txt`)
-    : fixture(`telegrams/${name as TelegramName}.txt`);
+  if ((PLAINTEXT_VECTORS as readonly string[]).includes(name)) return fixture(`vectors/${name as PlaintextVector}.txt`);
+  if ((GOLDEN_PLAINTEXTS as readonly string[]).includes(name)) {
+    return fixture(`vectors/${name as (typeof GOLDEN_PLAINTEXTS)[number]}.plain.txt`);
+  }
+  return fixture(`telegrams/${name as TelegramName}.txt`);
 }
 
 /** The frame bytes of an encrypted vector (its `.hex` is one line of lowercase hex). */
