@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("..", import.meta.url));
 export const READING_DOC = join(ROOT, "docs", "reading.md");
-const VECTOR = join(ROOT, "packages", "p1", "test", "fixtures", "vectors", "synthetic_lux_spec_v113_spec_aad");
+const VECTOR = join(ROOT, "packages", "testkit", "fixtures", "vectors", "synthetic_lux_spec_v113_spec_aad");
 
 /** One JSON value per line for the reading's top level, `obis` and `mbus`; everything else inline. */
 function formatReading(reading) {

@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import { environmentLine, formatRate, measure, printTable } from "./lib/measure.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
-const vectors = `${root}packages/p1/test/fixtures/vectors/`;
+const vectors = `${root}packages/testkit/fixtures/vectors/`;
 const p1 = await import(`${root}packages/p1/dist/index.js`);
 const peer = createRequire(import.meta.url)("dsmr-parser");
 

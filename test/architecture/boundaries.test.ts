@@ -74,7 +74,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   "@smarty/simulator": ["p1"],
   "@smarty/ingest-core": ["p1", "contracts", "service-kit"],
   "@smarty/cli": ["p1", "contracts", "simulator", "ingest-core"],
-  "@smarty/testkit": [],
+  "@smarty/testkit": ["p1"],
   "@smarty/ingest": ["ingest-core", "p1", "contracts", "service-kit"],
   "@smarty/exporter": ["p1", "contracts", "service-kit"],
   "@smarty/display": ["p1", "contracts", "service-kit"],

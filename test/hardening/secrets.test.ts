@@ -7,8 +7,9 @@
  */
 import { createServer, type Server, type Socket } from "node:net";
 import { topics } from "@smarty/contracts";
-import { encryptTelegram, formatTelegram, telegramLines } from "@smarty/p1";
+import { encryptTelegram } from "@smarty/p1";
 import { freePort, type RedisServer, startRedis, waitFor } from "@smarty/testkit";
+import { buildTelegram } from "@smarty/testkit/reading-builder";
 import mqtt, { type MqttClient } from "mqtt";
 import { generateKey } from "openpgp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -32,13 +33,13 @@ const running: RunningService[] = [];
 const sockets = new Set<Socket>();
 
 function frame(counter: number): Buffer {
-  const header = "Lux5\\253663629_D";
-  const lines = telegramLines({
-    header,
+  const telegram = buildTelegram({
+    base: "none",
+    meterId: METER,
     time: Date.now(),
-    values: { p1_version: "42", logical_device_name: METER, energy_import_kwh: 100 + counter, power_import_kw: 2 },
+    values: { energy_import_kwh: 100 + counter, power_import_kw: 2 },
   });
-  return encryptTelegram(formatTelegram(header, lines), {
+  return encryptTelegram(telegram, {
     key: Buffer.from(KEY_HEX, "hex"),
     systemTitle: SYSTEM_TITLE,
     frameCounter: counter,

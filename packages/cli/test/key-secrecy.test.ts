@@ -1,10 +1,10 @@
+import { fixturePath, frameFixture } from "@smarty/testkit/fixtures";
 import { describe, expect, it } from "vitest";
-import { fixturePath, hexFixture } from "./fixtures.js";
 import { type CliResult, runCliInProcess } from "./harness.js";
 
 // The synthetic vectors' key, and a made-up one that looks like a real key; neither may be echoed anywhere.
 const KEYS = ["AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "5C1E0F8A9B3D4E6F7A8B9C0D1E2F3A4B"];
-const FRAME = hexFixture("synthetic_lux_spec_v113_spec_aad");
+const FRAME = frameFixture("synthetic_lux_spec_v113_spec_aad");
 
 function expectNoKey(r: CliResult, key: string, what: string): void {
   const text = `${r.stdout.toString("latin1")}\n${r.stdout.toString("hex")}\n${r.stderr}`.toLowerCase();
@@ -24,7 +24,7 @@ describe("the P1 key", () => {
         ["decode tampered", ["decode", "--key", key], tampered],
         ["decode no tag check", ["decode", "--key", key, "--no-verify-tag"], tampered],
         ["decode truncated", ["decode", "--key", key], FRAME.subarray(0, 40)],
-        ["decode plaintext", ["decode", "--key", key, fixturePath("lux_spec_v113_example.txt")], undefined],
+        ["decode plaintext", ["decode", "--key", key, fixturePath("vectors/lux_spec_v113_example.txt")], undefined],
         ["decode key too long", ["decode", "--key", `${key}0`], FRAME],
         ["decode key too short", ["decode", "--key", key.slice(1)], FRAME],
         ["decode key as aad", ["decode", "--key", key, "--aad-key", key.slice(2)], FRAME],

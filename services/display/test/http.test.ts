@@ -1,4 +1,5 @@
 import { BurstLogger, HttpServerComponent, ManualClock, silentLogger } from "@smarty/service-kit";
+import { buildReading } from "@smarty/testkit/reading-builder";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadAssets } from "../src/assets.js";
 import { createHttpApp } from "../src/http.js";
@@ -6,7 +7,6 @@ import { MeterStore } from "../src/meter-store.js";
 import { CONTENT_SECURITY_POLICY } from "../src/security.js";
 import { Views } from "../src/snapshot.js";
 import { SseHub } from "../src/sse-hub.js";
-import { luxReading } from "./helpers/readings.js";
 
 const clock = new ManualClock(Date.UTC(2026, 3, 3, 15, 54, 31));
 const logger = silentLogger();
@@ -26,7 +26,7 @@ const url = (s: HttpServerComponent, path: string) => `http://127.0.0.1:${s.boun
 
 beforeAll(async () => {
   await Promise.all([open.start(), locked.start()]);
-  store.putReading("SAG1030700012701", luxReading({ values: { power_import_kw: 1.234 } }));
+  store.putReading("SAG1030700012701", buildReading({ values: { power_import_kw: 1.234 } }));
 });
 afterAll(async () => {
   await Promise.all([open.stop(), locked.stop()]);

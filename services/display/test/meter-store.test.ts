@@ -1,8 +1,8 @@
 import { netPowerW } from "@smarty/p1";
 import { ManualClock } from "@smarty/service-kit";
+import { buildReading } from "@smarty/testkit/reading-builder";
 import { describe, expect, it } from "vitest";
 import { MAX_METERS, type MeterChange, MeterStore } from "../src/meter-store.js";
-import { luxReading } from "./helpers/readings.js";
 import { statistics } from "./helpers/statistics.js";
 
 function store() {
@@ -16,9 +16,9 @@ function store() {
 describe("MeterStore", () => {
   it("keeps the latest reading with its arrival time and a sparkline sample of net power", () => {
     const { clock, s, changes } = store();
-    s.putReading("m1", luxReading({ values: { power_import_kw: 1.5 } }));
+    s.putReading("m1", buildReading({ values: { power_import_kw: 1.5 } }));
     clock.advance(10_000);
-    s.putReading("m1", luxReading({ values: { power_import_kw: 0, power_export_kw: 0.75 } }));
+    s.putReading("m1", buildReading({ values: { power_import_kw: 0, power_export_kw: 0.75 } }));
     const e = s.meter("m1");
     expect(e?.receivedAt).toBe(clock.now());
     // 1-0:1.7.0(01.500*kW) then 1-0:2.7.0(00.750*kW): +1500 W, then −750 W.
@@ -31,7 +31,7 @@ describe("MeterStore", () => {
 
   it("announces the stale state once, when the stale time passes without a reading", () => {
     const { clock, s, changes } = store();
-    s.putReading("m1", luxReading());
+    s.putReading("m1", buildReading());
     clock.advance(29_999);
     expect(changes).toHaveLength(1);
     clock.advance(1);
@@ -43,7 +43,7 @@ describe("MeterStore", () => {
   it("restarts the stale timer with every reading", () => {
     const { clock, s, changes } = store();
     for (let i = 0; i < 10; i++) {
-      s.putReading("m1", luxReading());
+      s.putReading("m1", buildReading());
       clock.advance(10_000);
     }
     expect(changes.filter(([, c]) => c === "state")).toEqual([]);
@@ -51,8 +51,8 @@ describe("MeterStore", () => {
 
   it("refuses a meter beyond MAX_METERS and keeps the others", () => {
     const { s } = store();
-    for (let i = 0; i < MAX_METERS; i++) expect(s.putReading(`m${i}`, luxReading())).toBe(true);
-    expect(s.putReading("one-too-many", luxReading())).toBe(false);
+    for (let i = 0; i < MAX_METERS; i++) expect(s.putReading(`m${i}`, buildReading())).toBe(true);
+    expect(s.putReading("one-too-many", buildReading())).toBe(false);
     expect(s.meterList()).toHaveLength(MAX_METERS);
     expect(s.meter("one-too-many")).toBeUndefined();
   });
@@ -61,7 +61,7 @@ describe("MeterStore", () => {
     const { s, changes } = store();
     s.putStatistics("m1", statistics("m1", {}, {}));
     expect(changes).toEqual([]);
-    s.putReading("m1", luxReading());
+    s.putReading("m1", buildReading());
     expect(s.statisticsOf("m1")?.meter_id).toBe("m1");
     s.putStatistics("m1", statistics("m1", { energy_import_kwh: 1 }, {}));
     expect(changes.at(-1)).toEqual(["m1", "statistics"]);
@@ -71,7 +71,7 @@ describe("MeterStore", () => {
     const { clock, s, changes } = store();
     const removed: string[] = [];
     s.on("remove", (id) => removed.push(id));
-    s.putReading("m1", luxReading());
+    s.putReading("m1", buildReading());
     expect(s.removeMeter("m1")).toBe(true);
     expect(removed).toEqual(["m1"]);
     clock.advance(60_000);
@@ -93,10 +93,10 @@ describe("MeterStore", () => {
 
 describe("netPowerW", () => {
   it("is import minus export in W, and undefined without either register", () => {
-    expect(netPowerW(luxReading({ values: { power_import_kw: 0.005, power_export_kw: 0 } }))).toBe(5);
-    const r = { ...luxReading() } as Record<string, unknown>;
+    expect(netPowerW(buildReading({ values: { power_import_kw: 0.005, power_export_kw: 0 } }))).toBe(5);
+    const r = { ...buildReading() } as Record<string, unknown>;
     delete r.power_import_kw;
     delete r.power_export_kw;
-    expect(netPowerW(r as ReturnType<typeof luxReading>)).toBeUndefined();
+    expect(netPowerW(r as ReturnType<typeof buildReading>)).toBeUndefined();
   });
 });

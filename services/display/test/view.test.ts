@@ -1,13 +1,13 @@
+import { buildReading, fixtureReading } from "@smarty/testkit/reading-builder";
 import { describe, expect, it } from "vitest";
 import type { MeterEntry } from "../src/meter-store.js";
 import { PowerHistory } from "../src/power-history.js";
 import { meterView } from "../src/view.js";
-import { fixtureReading, luxReading } from "./helpers/readings.js";
 import { cost, statistics } from "./helpers/statistics.js";
 
 const NOW = Date.UTC(2026, 3, 3, 15, 54, 40);
 
-function entry(reading = fixtureReading("meterlogger_lux_2026.txt"), receivedAt = NOW - 9000): MeterEntry {
+function entry(reading = fixtureReading("meterlogger_lux_2026"), receivedAt = NOW - 9000): MeterEntry {
   return { id: reading.meter_id, reading, receivedAt, history: new PowerHistory(), staleTimer: undefined };
 }
 
@@ -64,7 +64,7 @@ describe("meterView", () => {
   });
 
   it("gives the whole limit to the one phase of a single-phase meter", () => {
-    const r = luxReading();
+    const r = buildReading();
     const single = { ...r } as Record<string, unknown>;
     for (const k of Object.keys(single)) if (/_l[23]_/.test(k)) delete single[k];
     const v = meterView(entry(single as typeof r), undefined, settings, NOW, 30_000);
@@ -73,7 +73,7 @@ describe("meterView", () => {
   });
 
   it("shows the meter's long message (0-0:96.13.0, hex on the wire)", () => {
-    const r = luxReading({ values: { long_message: "Coupure 12/05 08:00-10:00" } });
+    const r = buildReading({ values: { long_message: "Coupure 12/05 08:00-10:00" } });
     expect(meterView(entry(r), undefined, settings, NOW, 30_000).messages).toEqual(["Coupure 12/05 08:00-10:00"]);
   });
 

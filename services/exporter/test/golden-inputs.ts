@@ -1,36 +1,32 @@
 /**
- * Inputs of the golden /metrics test and of `npm run fixtures:update`: the shared telegram vectors (copied from
- * packages/p1/test/fixtures/vectors) parsed with packages/p1, and a hand-written ingest health message.
+ * Inputs of the golden /metrics test and of `npm run fixtures:update`: the shared telegram vectors of
+ * packages/testkit/fixtures parsed with packages/p1, and a hand-written ingest health message.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { decodeFrame, parseTelegram, type Reading } from "@smarty/p1";
+import { decodeFrame, type Reading } from "@smarty/p1";
+import { type EncryptedVector, frameFixture, type PlaintextVector, vectorMeta } from "@smarty/testkit/fixtures";
+import { fixtureReading } from "@smarty/testkit/reading-builder";
 
 export const FIXTURES = fileURLToPath(new URL("./fixtures/", import.meta.url));
-export const VECTORS = join(FIXTURES, "vectors");
 export const EXPECTED_METRICS = join(FIXTURES, "expected-metrics.txt");
 
 /** Plaintext telegrams; `lux_spec_v113_example` is fed encrypted instead (same telegram, with a system title). */
-const PLAINTEXT = [
+const PLAINTEXT: readonly PlaintextVector[] = [
   "meterlogger_lux_2026",
   "dsmrreader_lux_test_2019",
   "openhab_smarty_with_units",
   "dsmrparser_v5_two_mbus",
 ];
-const ENCRYPTED = ["synthetic_lux_spec_v113_spec_aad", "esphomelibs_encrypted_packet"];
+const ENCRYPTED: readonly EncryptedVector[] = ["synthetic_lux_spec_v113_spec_aad", "esphomelibs_encrypted_packet"];
 
 /** One reading per vector, each from a different meter. */
 export function goldenReadings(): Reading[] {
-  const names = new Set(readdirSync(VECTORS));
-  const readings: Reading[] = [];
-  for (const name of PLAINTEXT) {
-    if (!names.has(`${name}.txt`)) throw new Error(`missing vector ${name}.txt`);
-    readings.push(parseTelegram(readFileSync(join(VECTORS, `${name}.txt`))));
-  }
+  const readings: Reading[] = PLAINTEXT.map(fixtureReading);
   for (const name of ENCRYPTED) {
-    const meta = JSON.parse(readFileSync(join(VECTORS, `${name}.json`), "utf8")) as { encryption_key_hex: string };
-    const bytes = Buffer.from(readFileSync(join(VECTORS, `${name}.hex`), "utf8").trim(), "hex");
+    const meta = vectorMeta<{ encryption_key_hex: string }>(name);
+    const bytes = frameFixture(name);
     readings.push(
       decodeFrame({ kind: "encrypted", bytes }, { key: Buffer.from(meta.encryption_key_hex, "hex") }).reading,
     );

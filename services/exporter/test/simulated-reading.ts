@@ -1,9 +1,10 @@
 /**
- * Simulated Lux readings for tests: named values → telegram text with the p1 encoder → parsed back with
- * parseTelegram, so every value went through the wire format a real meter uses. Energy grows at a fixed power so
- * rates are predictable: import 3.6 kW (1 Wh per second), export 0.72 kW.
+ * Simulated Lux readings for tests, made by the testkit reading builder (named values → telegram → parseTelegram, so
+ * every value went through the wire format a real meter uses). Energy grows at a fixed power so rates are
+ * predictable: import 3.6 kW (1 Wh per second), export 0.72 kW.
  */
-import { formatTelegram, parseTelegram, type Reading, type TelegramSpec, telegramLines } from "@smarty/p1";
+import type { Reading } from "@smarty/p1";
+import { buildReading, type ReadingSpec } from "@smarty/testkit/reading-builder";
 
 export interface SimulatedReadingOptions {
   readonly meterId: string;
@@ -15,15 +16,17 @@ export interface SimulatedReadingOptions {
   readonly longMessage?: string;
 }
 
-export function simulatedSpec(o: SimulatedReadingOptions): TelegramSpec {
+export function simulatedSpec(o: SimulatedReadingOptions): ReadingSpec {
   const t = o.elapsedS;
   const wave = Math.sin(t / 7);
   return {
     header: "Lux5\\253663629_D",
+    meterId: o.meterId,
     time: o.timeMs,
+    base: "none",
+    // The encoder writes no 0-n:96.3.10 line; a Lux meter sends one per channel (Lux spec v1.1.3 Appendix A).
+    extraLines: ["0-1:96.3.10(0)"],
     values: {
-      p1_version: "42",
-      logical_device_name: o.meterId,
       energy_import_kwh: 1000 + t * 0.001,
       energy_export_kwh: 200 + t * 0.0002,
       reactive_energy_import_kvarh: 50 + t * 0.0001,
@@ -100,8 +103,5 @@ export function simulatedSpec(o: SimulatedReadingOptions): TelegramSpec {
 
 /** The reading a Lux meter with these values would produce; channel 1 also reports its breaker (Lux 0-1:96.3.10). */
 export function simulatedReading(o: SimulatedReadingOptions): Reading {
-  const spec = simulatedSpec(o);
-  // The encoder writes no 0-n:96.3.10 line; a Lux meter sends one per channel (Lux spec v1.1.3 Appendix A).
-  const lines = [...telegramLines(spec), "0-1:96.3.10(0)"];
-  return parseTelegram(formatTelegram(spec.header, lines));
+  return buildReading(simulatedSpec(o));
 }

@@ -1,13 +1,13 @@
 import { IngestMonitor, Pipeline } from "@smarty/ingest-core";
 import type { Reading } from "@smarty/p1";
 import { ManualClock, silentLogger } from "@smarty/service-kit";
+import { frameFixture } from "@smarty/testkit/fixtures";
 import { describe, expect, it } from "vitest";
 import { captureLogs } from "./helpers/logs.js";
 import {
   encryptedFrame,
   essentials,
   expected,
-  fixture,
   KEY,
   plainTelegram,
   SYSTEM_TITLE,
@@ -25,12 +25,12 @@ function setup(decoder: ConstructorParameters<typeof Pipeline>[0]["decoder"] = {
 
 describe("Pipeline", () => {
   it("decodes the Lux spec example frame (synthetic vector, key AAAA…) into the spec's values", () => {
-    const frame = Buffer.from(fixture("synthetic_lux_spec_v113_spec_aad.hex").toString().trim(), "hex");
+    const frame = frameFixture("synthetic_lux_spec_v113_spec_aad");
     const { pipeline, readings, c } = setup({ key: Buffer.from("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "hex") });
     pipeline.push(frame);
     expect(c.frames_ok).toBe(1);
     const r = readings[0]!;
-    // Values from the Lux spec v1.1.3 Appendix A text (fixtures/lux_spec_v113_example.txt).
+    // Values from the Lux spec v1.1.3 Appendix A text (packages/testkit/fixtures/vectors/lux_spec_v113_example.txt).
     expect(r.meter_id).toBe("SAG1030790002574");
     expect(r.time).toBe("2020-07-06T10:41:57+02:00");
     expect(r.energy_import_kwh).toBe(25.653);

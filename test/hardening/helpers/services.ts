@@ -3,8 +3,9 @@
  * lines, its resident memory and its HTTP endpoints. Needs the build (`npm run build`).
  */
 import { existsSync, readFileSync } from "node:fs";
-import { formatTelegram, parseTelegram, type Reading, telegramLines } from "@smarty/p1";
+import type { Reading } from "@smarty/p1";
 import { type Daemon, freePort, spawnDaemon, untilReady, waitFor } from "@smarty/testkit";
+import { buildReading } from "@smarty/testkit/reading-builder";
 import { ROOT, repoPath } from "../../stack/helpers/repo.js";
 
 export type ServiceName = "ingest" | "exporter" | "display" | "notifier";
@@ -101,22 +102,14 @@ export function sampleValue(exposition: string, series: string): number | undefi
 }
 
 /**
- * A reading as ingest publishes it, made by the p1 encoder and parser from named values, so that the fuzz tests
- * start from a payload that passes the contract. `powerKw` is the 1-0:1.7.0 value.
+ * A reading as ingest publishes it, made by the testkit reading builder (p1 encoder and parser) from named values,
+ * so that the fuzz tests start from a payload that passes the contract. `powerKw` is the 1-0:1.7.0 value.
  */
 export function readingFor(meterId: string, powerKw: number, timeMs = Date.UTC(2026, 0, 15, 12)): Reading {
-  const header = "Lux5\\253663629_D";
-  const lines = telegramLines({
-    header,
+  return buildReading({
+    base: "none",
+    meterId,
     time: timeMs,
-    values: {
-      p1_version: "42",
-      logical_device_name: meterId,
-      energy_import_kwh: 1234.567,
-      energy_export_kwh: 12.5,
-      power_import_kw: powerKw,
-      power_export_kw: 0,
-    },
+    values: { energy_import_kwh: 1234.567, energy_export_kwh: 12.5, power_import_kw: powerKw, power_export_kw: 0 },
   });
-  return parseTelegram(formatTelegram(header, lines));
 }

@@ -1,5 +1,5 @@
+import { fixturePath, frameFixture, VECTOR_KEY_HEX, vectorMeta } from "@smarty/testkit/fixtures";
 import { describe, expect, it } from "vitest";
-import { fixturePath, hexFixture, jsonFixture, VECTOR_KEY } from "../fixtures.js";
 import { runCliInProcess } from "../harness.js";
 
 interface VectorJson {
@@ -12,8 +12,14 @@ const METERLOGGER = "synthetic_lux_meterlogger_spec_aad";
 
 describe("smarty decode", () => {
   it("prints the reading of the Lux spec example frame, field by field as the telegram text says", async () => {
-    const meta = jsonFixture<VectorJson>(LUX);
-    const r = await runCliInProcess(["decode", "--key", meta.encryption_key_hex, fixturePath(`${LUX}.hex`), "--hex"]);
+    const meta = vectorMeta<VectorJson>(LUX);
+    const r = await runCliInProcess([
+      "decode",
+      "--key",
+      meta.encryption_key_hex,
+      fixturePath(`vectors/${LUX}.hex`),
+      "--hex",
+    ]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     const reading = JSON.parse(r.stdout.toString());
@@ -34,8 +40,8 @@ describe("smarty decode", () => {
   });
 
   it("reads raw frame bytes from stdin", async () => {
-    const meta = jsonFixture<VectorJson>(METERLOGGER);
-    const r = await runCliInProcess(["decode", "--key", meta.encryption_key_hex], { stdin: hexFixture(METERLOGGER) });
+    const meta = vectorMeta<VectorJson>(METERLOGGER);
+    const r = await runCliInProcess(["decode", "--key", meta.encryption_key_hex], { stdin: frameFixture(METERLOGGER) });
     expect(r.code).toBe(0);
     const reading = JSON.parse(r.stdout.toString());
     expect(reading.meter_id).toBe("SAG1030700012701");
@@ -49,13 +55,13 @@ describe("smarty decode", () => {
   });
 
   it("takes the key from SMARTY_KEY and tolerates a trailing newline after the frame", async () => {
-    const stdin = Buffer.concat([hexFixture(LUX), Buffer.from("\n")]);
-    const r = await runCliInProcess(["decode"], { stdin, env: { SMARTY_KEY: VECTOR_KEY } });
+    const stdin = Buffer.concat([frameFixture(LUX), Buffer.from("\n")]);
+    const r = await runCliInProcess(["decode"], { stdin, env: { SMARTY_KEY: VECTOR_KEY_HEX } });
     expect(r.code).toBe(0);
   });
 
   it("exits 2 with 'authentication' and the wrong-key hint when the key is wrong", async () => {
-    const r = await runCliInProcess(["decode", "--key", "0".repeat(32)], { stdin: hexFixture(LUX) });
+    const r = await runCliInProcess(["decode", "--key", "0".repeat(32)], { stdin: frameFixture(LUX) });
     expect(r.code).toBe(2);
     expect(r.stdout.length).toBe(0);
     expect(r.stderr).toMatch(/authentication/);
@@ -64,19 +70,19 @@ describe("smarty decode", () => {
   });
 
   it("exits 2 when one ciphertext byte was altered", async () => {
-    const frame = hexFixture(LUX);
+    const frame = frameFixture(LUX);
     frame[100]! ^= 0x01;
-    const r = await runCliInProcess(["decode", "--key", VECTOR_KEY], { stdin: frame });
+    const r = await runCliInProcess(["decode", "--key", VECTOR_KEY_HEX], { stdin: frame });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/authentication/);
   });
 
   it("exits 3 on a CRC mismatch behind a valid tag (athombv vector: blank line missing, CRC 8B52 ≠ 6DA1)", async () => {
     const name = "athombv_lux_spec_with_aad";
-    const meta = jsonFixture<{ encryption_key_hex: string; aad_hex_used_for_tag_check: string }>(name);
+    const meta = vectorMeta<{ encryption_key_hex: string; aad_hex_used_for_tag_check: string }>(name);
     const aadKey = meta.aad_hex_used_for_tag_check.slice(2);
     const r = await runCliInProcess(["decode", "--key", meta.encryption_key_hex, "--aad-key", aadKey, "--hex"], {
-      stdin: `${hexFixture(name).toString("hex")}\n`,
+      stdin: `${frameFixture(name).toString("hex")}\n`,
     });
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/CRC/);
@@ -84,9 +90,9 @@ describe("smarty decode", () => {
   });
 
   it("with --no-verify-tag decrypts a frame whose tag fails, warns, and still checks the CRC", async () => {
-    const frame = hexFixture(LUX);
+    const frame = frameFixture(LUX);
     frame[frame.length - 1]! ^= 0xff;
-    const ok = await runCliInProcess(["decode", "--key", VECTOR_KEY, "--no-verify-tag"], { stdin: frame });
+    const ok = await runCliInProcess(["decode", "--key", VECTOR_KEY_HEX, "--no-verify-tag"], { stdin: frame });
     expect(ok.code).toBe(0);
     expect(ok.stderr).toMatch(/not verified/);
     expect(JSON.parse(ok.stdout.toString()).energy_import_kwh).toBe(25.653);
@@ -96,19 +102,26 @@ describe("smarty decode", () => {
 
   it("exits 4 on a malformed frame: the smartmeter2mqtt header without 0x82", async () => {
     const name = "smartmeter2mqtt_doc_nonconformant";
-    const meta = jsonFixture<{ encryption_key_hex: string }>(name);
-    const r = await runCliInProcess(["decode", "--key", meta.encryption_key_hex], { stdin: hexFixture(name) });
+    const meta = vectorMeta<{ encryption_key_hex: string }>(name);
+    const r = await runCliInProcess(["decode", "--key", meta.encryption_key_hex], { stdin: frameFixture(name) });
     expect(r.code).toBe(4);
     expect(r.stderr).toMatch(/malformed frame \(byte 10\)/);
   });
 
   it("exits 4 on a truncated frame, on hex that is not hex, and on a plaintext telegram", async () => {
-    const cut = await runCliInProcess(["decode", "--key", VECTOR_KEY], { stdin: hexFixture(LUX).subarray(0, 500) });
+    const cut = await runCliInProcess(["decode", "--key", VECTOR_KEY_HEX], {
+      stdin: frameFixture(LUX).subarray(0, 500),
+    });
     expect(cut.code).toBe(4);
-    const notHex = await runCliInProcess(["decode", "--key", VECTOR_KEY, "--hex"], { stdin: "db08zz" });
+    const notHex = await runCliInProcess(["decode", "--key", VECTOR_KEY_HEX, "--hex"], { stdin: "db08zz" });
     expect(notHex.code).toBe(4);
     expect(notHex.stderr).toMatch(/hexadecimal/);
-    const plain = await runCliInProcess(["decode", "--key", VECTOR_KEY, fixturePath("lux_spec_v113_example.txt")]);
+    const plain = await runCliInProcess([
+      "decode",
+      "--key",
+      VECTOR_KEY_HEX,
+      fixturePath("vectors/lux_spec_v113_example.txt"),
+    ]);
     expect(plain.code).toBe(4);
     expect(plain.stderr).toMatch(/smarty parse/);
   });
@@ -117,19 +130,19 @@ describe("smarty decode", () => {
     for (const argv of [
       ["decode"],
       ["decode", "--key", "abc"],
-      ["decode", "--key", `${VECTOR_KEY}00`],
-      ["decode", "--key", VECTOR_KEY, "--aad-key", "xyz"],
-      ["decode", "--key", VECTOR_KEY, "--bogus"],
-      ["decode", "--key", VECTOR_KEY, "a", "b"],
+      ["decode", "--key", `${VECTOR_KEY_HEX}00`],
+      ["decode", "--key", VECTOR_KEY_HEX, "--aad-key", "xyz"],
+      ["decode", "--key", VECTOR_KEY_HEX, "--bogus"],
+      ["decode", "--key", VECTOR_KEY_HEX, "a", "b"],
     ]) {
-      const r = await runCliInProcess(argv, { stdin: hexFixture(LUX) });
+      const r = await runCliInProcess(argv, { stdin: frameFixture(LUX) });
       expect(r.code, argv.join(" ")).toBe(64);
       expect(r.stderr).toMatch(/^smarty decode: .+; run 'smarty decode --help'\n$/);
     }
   });
 
   it("exits 66 when FILE does not exist", async () => {
-    const r = await runCliInProcess(["decode", "--key", VECTOR_KEY, "/nonexistent/frame.bin"]);
+    const r = await runCliInProcess(["decode", "--key", VECTOR_KEY_HEX, "/nonexistent/frame.bin"]);
     expect(r.code).toBe(66);
     expect(r.stderr).toMatch(/no such file/);
   });

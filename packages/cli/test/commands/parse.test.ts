@@ -1,10 +1,10 @@
+import { fixturePath, frameFixture, telegramFixture } from "@smarty/testkit/fixtures";
 import { describe, expect, it } from "vitest";
-import { fixturePath, hexFixture, textFixture } from "../fixtures.js";
 import { runCliInProcess } from "../harness.js";
 
 describe("smarty parse", () => {
   it("prints the reading of the real 2026 Lux telegram, field by field as the text says", async () => {
-    const r = await runCliInProcess(["parse", fixturePath("meterlogger_lux_2026.txt")]);
+    const r = await runCliInProcess(["parse", fixturePath("vectors/meterlogger_lux_2026.txt")]);
     expect(r.code).toBe(0);
     const reading = JSON.parse(r.stdout.toString());
     expect(reading.meter_id).toBe("SAG1030700012701");
@@ -33,14 +33,14 @@ describe("smarty parse", () => {
   });
 
   it("reads stdin, skipping blank lines before the telegram", async () => {
-    const stdin = Buffer.concat([Buffer.from("\r\n\n"), textFixture("lux_spec_v113_example.txt")]);
+    const stdin = Buffer.concat([Buffer.from("\r\n\n"), telegramFixture("lux_spec_v113_example")]);
     const r = await runCliInProcess(["parse"], { stdin });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout.toString()).meter_id).toBe("SAG1030790002574");
   });
 
   it("exits 3 with 'CRC' when one digit of the telegram changed", async () => {
-    const text = textFixture("lux_spec_v113_example.txt").toString("latin1").replace("000025.653", "000025.654");
+    const text = telegramFixture("lux_spec_v113_example").toString("latin1").replace("000025.653", "000025.654");
     const r = await runCliInProcess(["parse"], { stdin: Buffer.from(text, "latin1") });
     expect(r.code).toBe(3);
     expect(r.stdout.length).toBe(0);
@@ -51,7 +51,7 @@ describe("smarty parse", () => {
     const junk = await runCliInProcess(["parse"], { stdin: "hello world\n" });
     expect(junk.code).toBe(4);
     expect(junk.stderr).toMatch(/malformed telegram/);
-    const frame = await runCliInProcess(["parse"], { stdin: hexFixture("synthetic_lux_spec_v113_spec_aad") });
+    const frame = await runCliInProcess(["parse"], { stdin: frameFixture("synthetic_lux_spec_v113_spec_aad") });
     expect(frame.code).toBe(4);
     expect(frame.stderr).toMatch(/smarty decode/);
     const empty = await runCliInProcess(["parse"], { stdin: "" });

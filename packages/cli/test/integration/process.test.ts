@@ -6,8 +6,8 @@ import { existsSync } from "node:fs";
 import { connect } from "node:net";
 import { fileURLToPath } from "node:url";
 import { waitFor } from "@smarty/testkit";
+import { frameFixture } from "@smarty/testkit/fixtures";
 import { afterEach, describe, expect, it } from "vitest";
-import { hexFixture } from "../fixtures.js";
 
 const REPO = fileURLToPath(new URL("../../../../", import.meta.url));
 const MAIN = fileURLToPath(new URL("../../src/main.ts", import.meta.url));
@@ -45,7 +45,7 @@ function smarty(args: readonly string[], stdin?: Buffer): Proc {
 
 describe("the smarty process", () => {
   it("exits 2 with one sentence on stderr for a wrong key", async () => {
-    const p = smarty(["decode", "--key", "0".repeat(32)], hexFixture("synthetic_lux_spec_v113_spec_aad"));
+    const p = smarty(["decode", "--key", "0".repeat(32)], frameFixture("synthetic_lux_spec_v113_spec_aad"));
     expect((await p.exit).code).toBe(2);
     expect(p.stderr()).toMatch(/^smarty decode: authentication failed: .+\n$/);
     expect(p.stdout().length).toBe(0);

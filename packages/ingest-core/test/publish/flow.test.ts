@@ -1,5 +1,6 @@
 import { EventEmitter } from "node:events";
 import type { Reading } from "@smarty/p1";
+import { buildReading } from "@smarty/testkit/reading-builder";
 import { describe, expect, it } from "vitest";
 import { publishWithFlowControl } from "../../src/publish/flow.js";
 
@@ -13,7 +14,7 @@ function fakePublisher() {
   return { published, queue, publish: (r: Reading) => void published.push(r) };
 }
 
-const reading = (n: number) => ({ meter_id: `M${n}` }) as Reading;
+const reading = (n: number) => buildReading({ meterId: `M${n}` });
 
 describe("readings into the publisher with flow control", () => {
   it("publishes every reading, pauses a source that can wait while the queue is congested, resumes it on room", () => {

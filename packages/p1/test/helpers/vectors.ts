@@ -1,12 +1,14 @@
 /**
- * Loads the shared vectors of test/fixtures/vectors (see SOURCES.md there): the frame bytes from `.hex`, the
- * plaintext exactly as stored, and the JSON metadata that the expected values are read from.
+ * Loads the repository's one fixture set, packages/testkit/fixtures (see its README.md): the frame bytes from
+ * `.hex`, the plaintext exactly as stored, the JSON metadata that the expected values are read from, and the golden
+ * readings. packages/p1 imports nothing of ours, not even @smarty/testkit in its tests, so it reads that folder by
+ * path here, and only here (docs/architecture.md, "Test data").
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
-export const VECTORS_DIR = join(import.meta.dirname, "..", "fixtures", "vectors");
-export const FIXTURES_DIR = join(import.meta.dirname, "..", "fixtures");
+export const FIXTURES_DIR = join(import.meta.dirname, "..", "..", "..", "testkit", "fixtures");
+export const VECTORS_DIR = join(FIXTURES_DIR, "vectors");
 
 /** The Smarty authentication key and the AAD it gives (Luxmetering P1 spec v1.1.3 §3.3). */
 export const SPEC_AK_HEX = "00112233445566778899AABBCCDDEEFF";
@@ -27,7 +29,7 @@ export function vectorMeta<T = Record<string, unknown>>(name: string): T {
   return JSON.parse(readFileSync(join(VECTORS_DIR, `${name}.json`), "utf8")) as T;
 }
 
-/** Metadata fields of the encrypted vectors (SOURCES.md "File conventions"). */
+/** Metadata fields of the encrypted vectors (vectors/README.md "File conventions"). */
 export interface EncryptedMeta {
   readonly encryption_key_hex: string;
   readonly aad_hex_used_for_tag_check: string | null;
@@ -56,6 +58,11 @@ export interface PlaintextMeta {
   readonly crc_computed: string;
   readonly crc_valid: boolean;
   readonly expected_fields?: Record<string, unknown>;
+}
+
+/** The golden reading of a telegram, `golden/<name>.json` (written by scripts/golden.mjs, reviewed by hand). */
+export function golden(name: string): unknown {
+  return JSON.parse(readFileSync(join(FIXTURES_DIR, "golden", `${name}.json`), "utf8"));
 }
 
 /** The authentication key (AK) inside a 17-byte AAD `30 ‖ AK`, as our API takes it. */

@@ -8,11 +8,11 @@ import { request } from "node:http";
 import { topics } from "@smarty/contracts";
 import type { ManualClock } from "@smarty/service-kit";
 import { waitFor } from "@smarty/testkit";
+import { buildReading, fixtureReading } from "@smarty/testkit/reading-builder";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MeterUpdate, MeterView, Snapshot } from "../../src/index.js";
 import { BASE, type Harness, startHarness } from "../helpers/harness.js";
 import { ingestHealth } from "../helpers/ingest-health.js";
-import { fixtureReading, luxReading } from "../helpers/readings.js";
 import { openSse } from "../helpers/sse-client.js";
 import { cost, statistics } from "../helpers/statistics.js";
 
@@ -27,7 +27,7 @@ const getJson = async <T>(path: string): Promise<{ status: number; body: T }> =>
 beforeAll(async () => {
   h = await startHarness({ DISPLAY_STALE_AFTER: "30s", DISPLAY_POWER_CLASS_KW: "7" });
   // The real 2026 Lux telegram: 1-0:2.7.0(00.897*kW) exported, gas 0-1:24.2.1(…)(14239.771*m3).
-  await h.publishReading(fixtureReading("meterlogger_lux_2026.txt"));
+  await h.publishReading(fixtureReading("meterlogger_lux_2026"));
 });
 
 afterAll(async () => {
@@ -69,7 +69,7 @@ describe("display over MQTT", () => {
 
       (h.clock as ManualClock).advance(10_000);
       // 1-0:1.7.0(02.345*kW), 1-0:2.7.0(00.000*kW)
-      await h.publishReading(luxReading({ meterId: METER, values: { power_import_kw: 2.345 } }));
+      await h.publishReading(buildReading({ meterId: METER, values: { power_import_kw: 2.345 } }));
       const update = await sse.next<MeterUpdate>("meter", (u) => u.meter.power.net_w === 2345);
       expect(update.sample).toEqual([h.clock.now(), 2345]);
       expect(update.meter.state).toBe("live");
@@ -86,7 +86,7 @@ describe("display over MQTT", () => {
       const stale = await sse.next<MeterUpdate>("meter", (u) => u.meter.state === "stale");
       expect(stale.sample).toBeUndefined();
       expect((await getJson<{ meters: { state: string }[] }>("/api/meters")).body.meters[0]?.state).toBe("stale");
-      await h.publishReading(luxReading({ meterId: METER }));
+      await h.publishReading(buildReading({ meterId: METER }));
       await sse.next<MeterUpdate>("meter", (u) => u.meter.state === "live");
     } finally {
       sse.close();
@@ -126,7 +126,7 @@ describe("display over MQTT", () => {
     const before = h.display.subscriber.rejectedTotal;
     await h.publish(topics.reading(BASE, METER), "{not json");
     await h.publish(topics.reading(BASE, METER), JSON.stringify({ meter_id: METER }));
-    await h.publish(topics.reading(BASE, "OTHER"), JSON.stringify(luxReading({ meterId: METER })));
+    await h.publish(topics.reading(BASE, "OTHER"), JSON.stringify(buildReading({ meterId: METER })));
     await h.publish(topics.statistics(BASE, METER), JSON.stringify({ meter_id: METER }));
     await h.publish(topics.health(BASE, "ingest", "main"), "[]");
     await waitFor(() => h.display.subscriber.rejectedTotal === before + 5, 5000, "5 rejections");

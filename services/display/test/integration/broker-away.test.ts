@@ -5,10 +5,10 @@
 import { topics } from "@smarty/contracts";
 import { ManualClock, silentLogger, startAll, stopAll } from "@smarty/service-kit";
 import { startMosquitto, waitFor } from "@smarty/testkit";
+import { buildReading } from "@smarty/testkit/reading-builder";
 import mqtt from "mqtt";
 import { describe, expect, it } from "vitest";
 import { createDisplay, loadDisplayConfig } from "../../src/index.js";
-import { luxReading } from "../helpers/readings.js";
 
 describe("display without a broker", () => {
   it("serves while the broker is away and receives readings once it is back", async () => {
@@ -30,7 +30,7 @@ describe("display without a broker", () => {
       await display.connection.waitConnected(15_000);
       await display.subscriber.whenSubscribed();
       const pub = await mqtt.connectAsync(broker.url);
-      const reading = luxReading();
+      const reading = buildReading();
       await pub.publishAsync(topics.reading("smarty", reading.meter_id), JSON.stringify(reading), { retain: true });
       await pub.endAsync();
       await waitFor(() => display.store.meterList().length === 1, 10_000, "reading after the broker returned");

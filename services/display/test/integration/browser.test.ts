@@ -14,11 +14,11 @@ import { parseTelegram } from "@smarty/p1";
 import type { ManualClock } from "@smarty/service-kit";
 import { MeterSimulator } from "@smarty/simulator";
 import { type Chromium, startChromium } from "@smarty/testkit";
+import { buildReading } from "@smarty/testkit/reading-builder";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BASE, type Harness, startHarness } from "../helpers/harness.js";
 import { ingestHealth } from "../helpers/ingest-health.js";
-import { luxReading } from "../helpers/readings.js";
 import { type ScreenshotDir, screenshotDir } from "../helpers/screenshots.js";
 import { cost, statistics } from "../helpers/statistics.js";
 
@@ -123,12 +123,12 @@ describe("the page in Chromium", () => {
   it("shows a new reading live, then the stale state when no reading follows", async () => {
     const page = await open(1280, 800, "light");
     // 1-0:1.7.0(02.345*kW), 1-0:2.7.0(00.000*kW): 2.345 kW from the grid, shown with two decimals.
-    await h.publishReading(luxReading({ meterId: HOUSE, values: { power_import_kw: 2.345, power_export_kw: 0 } }));
+    await h.publishReading(buildReading({ meterId: HOUSE, values: { power_import_kw: 2.345, power_export_kw: 0 } }));
     await expect.poll(() => page.locator("#power-value").textContent(), { timeout: 5000 }).toBe("2.35");
     expect(await page.locator("#power-unit").textContent()).toBe("kW");
     expect(await page.locator("#power-dir").textContent()).toContain("from the grid");
     // 1-0:1.7.0(00.000*kW), 1-0:2.7.0(00.870*kW): 870 W to the grid.
-    await h.publishReading(luxReading({ meterId: HOUSE, values: { power_import_kw: 0, power_export_kw: 0.87 } }));
+    await h.publishReading(buildReading({ meterId: HOUSE, values: { power_import_kw: 0, power_export_kw: 0.87 } }));
     await expect.poll(() => page.locator("#power-value").textContent(), { timeout: 5000 }).toBe("870");
     expect(await page.locator("#power-dir").textContent()).toContain("to the grid");
 

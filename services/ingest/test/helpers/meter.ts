@@ -2,9 +2,8 @@
  * A synthetic Smarty meter for tests: telegram i has values chosen here, in integer thousandths, so the expected
  * reading is computed from the same integers and never by running the decoder under test.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { encodeTelegram, encryptTelegram, type TelegramSpec } from "@smarty/p1";
+import { encryptTelegram } from "@smarty/p1";
+import { buildTelegram, type ReadingSpec } from "@smarty/testkit/reading-builder";
 
 /** Test key (never a real meter's). */
 export const KEY_HEX = "000102030405060708090A0B0C0D0E0F";
@@ -16,10 +15,6 @@ export const SYSTEM_TITLE = Buffer.from("5341476770012345", "hex");
 export const SYSTEM_TITLE_HEX = SYSTEM_TITLE.toString("hex");
 export const T0 = Date.UTC(2026, 0, 15, 12, 0, 0);
 export const FIRST_COUNTER = 1000;
-
-export function fixture(name: string): Buffer {
-  return readFileSync(join(import.meta.dirname, "..", "fixtures", name));
-}
 
 /** What telegram i says, as the subscriber must see it. */
 export function expected(i: number) {
@@ -35,14 +30,14 @@ export function expected(i: number) {
   };
 }
 
-export function telegramSpec(i: number): TelegramSpec {
+function readingSpec(i: number): ReadingSpec {
   const e = expected(i);
   return {
     header: "Lux5\\253694471_M",
+    meterId: METER_ID,
     time: e.time_ms,
+    base: "none",
     values: {
-      p1_version: "42",
-      logical_device_name: METER_ID,
       energy_import_kwh: e.energy_import_kwh,
       energy_export_kwh: e.energy_export_kwh,
       power_import_kw: e.power_import_kw,
@@ -56,7 +51,7 @@ export function telegramSpec(i: number): TelegramSpec {
 }
 
 export function plainTelegram(i: number): string {
-  return encodeTelegram(telegramSpec(i));
+  return buildTelegram(readingSpec(i));
 }
 
 export interface FrameOptions {

@@ -1,8 +1,10 @@
 /**
- * Simulated readings for tests: the JSON form of packages/p1's Reading with only the named values a test sets.
+ * Shorthand for the long simulated series of the statistics and alert tests: per-phase arrays and short names,
+ * turned into registry keys and handed to the testkit reading builder. `wire: false` keeps the exact numbers, so
+ * hand-computed energy sums are not blurred by the meter's three decimals.
  */
-import type { MbusReading, Reading } from "@smarty/p1";
-import { toLuxembourgIso } from "@smarty/p1";
+import type { MbusSpec, Reading } from "@smarty/p1";
+import { buildReading, type ReadingValues } from "@smarty/testkit/reading-builder";
 
 export interface SimValues {
   readonly import_kwh?: number;
@@ -23,45 +25,37 @@ export interface SimValues {
 
 export const METER = "SAG1030790002574";
 
+const PHASES = ["l1", "l2", "l3"] as const;
+
 /** A reading of meter `METER` at UTC instant `t` (ms). */
 export function simReading(t: number, v: SimValues, meterId = METER): Reading {
-  const named: Record<string, unknown> = {};
-  const set = (k: string, x: unknown) => {
-    if (x !== undefined) named[k] = x;
+  const values: { -readonly [K in keyof ReadingValues]: ReadingValues[K] } = {
+    energy_import_kwh: v.import_kwh,
+    energy_export_kwh: v.export_kwh,
+    power_import_kw: v.power_kw,
+    power_export_kw: v.export_kw,
+    power_failures: v.power_failures,
+    breaker_state: v.breaker,
+    power_limit_kva: v.smax_kva,
+    long_message: v.long_message,
   };
-  set("energy_import_kwh", v.import_kwh);
-  set("energy_export_kwh", v.export_kwh);
-  set("power_import_kw", v.power_kw);
-  set("power_export_kw", v.export_kw);
-  set("power_failures", v.power_failures);
-  set("breaker_state", v.breaker);
-  set("power_limit_kva", v.smax_kva);
-  set("long_message", v.long_message);
-  for (const [i, x] of (v.voltages ?? []).entries()) set(`voltage_l${i + 1}_v`, x);
-  for (const [i, x] of (v.sags ?? []).entries()) set(`voltage_sags_l${i + 1}`, x);
-  for (const [i, x] of (v.swells ?? []).entries()) set(`voltage_swells_l${i + 1}`, x);
-  const mbus: MbusReading[] = [];
-  if (v.gas_m3 !== undefined) {
-    mbus.push({
-      channel: 1,
-      device_type: 3,
-      medium: "gas",
-      value: v.gas_m3,
-      unit: "m3",
-      time: toLuxembourgIso(v.gas_time ?? t),
-      ...(v.valve !== undefined ? { valve_state: v.valve } : {}),
-    });
+  for (const [i, phase] of PHASES.entries()) {
+    values[`voltage_${phase}_v`] = v.voltages?.[i];
+    values[`voltage_sags_${phase}`] = v.sags?.[i];
+    values[`voltage_swells_${phase}`] = v.swells?.[i];
   }
-  return {
-    meter_id: meterId,
-    time: toLuxembourgIso(t),
-    version: "42",
+  const mbus: MbusSpec[] =
+    v.gas_m3 === undefined
+      ? []
+      : [{ channel: 1, device_type: 3, value: v.gas_m3, unit: "m3", time: v.gas_time ?? t, valve_state: v.valve }];
+  const set = Object.fromEntries(Object.entries(values).filter(([, x]) => x !== undefined)) as ReadingValues;
+  return buildReading({
+    wire: false,
+    base: "none",
     header: "Lux5\\253694471_M",
-    crc: null,
-    obis: {},
+    meterId,
+    time: t,
+    values: set,
     mbus,
-    unparsed: [],
-    unknown_codes: [],
-    ...named,
-  };
+  });
 }

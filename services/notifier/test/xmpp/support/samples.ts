@@ -1,20 +1,17 @@
 /**
- * Test data for the bot: readings parsed from real telegrams (test/xmpp/fixtures), hand-written statistics and
+ * Test data for the bot: readings parsed from real telegrams (packages/testkit/fixtures), hand-written statistics and
  * alerts, and a BotBackend double filled with them. Expected answers in the tests are written from these values
  * by hand, never produced by the code under test.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { Alert, IngestHealth, PeriodKind, PeriodStatistics, Statistics } from "@smarty/contracts";
-import { parseTelegram, type Reading } from "@smarty/p1";
+import type { Reading } from "@smarty/p1";
+import { fixtureReading } from "@smarty/testkit/reading-builder";
 import type { BotBackend } from "../../../src/ports.js";
 
-const FIXTURES = join(import.meta.dirname, "..", "fixtures");
-
 /** meterlogger_lux_2026: exporting 0.897 kW (L1 0.319, L2 0.300, L3 0.277), 231/229/230 V, 17:54:31 CEST. */
-export const EXPORTING: Reading = parseTelegram(readFileSync(join(FIXTURES, "meterlogger_lux_2026.txt")));
+export const EXPORTING: Reading = fixtureReading("meterlogger_lux_2026");
 /** lux_spec_v113_example: importing 0.005 kW (L1), 233/0/1 V, 2020-07-06 10:41:57 CEST. */
-export const IMPORTING: Reading = parseTelegram(readFileSync(join(FIXTURES, "lux_spec_v113_example.txt")));
+export const IMPORTING: Reading = fixtureReading("lux_spec_v113_example");
 
 /** Friday 3 April 2026, 18:00 in Luxembourg (CEST). */
 export const NOW = Date.parse("2026-04-03T18:00:00+02:00");
