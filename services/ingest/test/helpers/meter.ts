@@ -2,8 +2,10 @@
  * A synthetic Smarty meter for tests: telegram i has values chosen here, in integer thousandths, so the expected
  * reading is computed from the same integers and never by running the decoder under test.
  */
+
+import type { TelegramSpec } from "@smarty/p1";
 import { encryptTelegram } from "@smarty/p1";
-import { buildTelegram, type ReadingSpec } from "@smarty/testkit/reading-builder";
+import { telegramSpec as builderSpec, buildTelegram, type ReadingSpec } from "@smarty/testkit/reading-builder";
 
 /** Test key (never a real meter's). */
 export const KEY_HEX = "000102030405060708090A0B0C0D0E0F";
@@ -48,6 +50,11 @@ function readingSpec(i: number): ReadingSpec {
       power_failures: 3,
     },
   };
+}
+
+/** Telegram i as an encoder spec, for tests that add to it (M-Bus channels). */
+export function telegramSpec(i: number): TelegramSpec {
+  return builderSpec(readingSpec(i));
 }
 
 export function plainTelegram(i: number): string {
