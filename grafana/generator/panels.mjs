@@ -1,9 +1,28 @@
 /**
  * Small builders for Grafana dashboard JSON (schemaVersion 39, Grafana 10/11). Every panel and target points at
- * the provisioned datasource uid; panels are laid out left to right in rows of 24 grid units.
+ * the `${datasource}` variable, whose default is the provisioned datasource: the same JSON works provisioned and
+ * imported into a Grafana that already has its own Prometheus. Panels are laid out left to right in rows of 24 grid
+ * units.
  */
 
-export const DATASOURCE = { type: "prometheus", uid: "smarty-prometheus" };
+/** The uid of grafana/provisioning/datasources/prometheus.yml, the variable's default. */
+export const PROVISIONED_UID = "smarty-prometheus";
+export const DATASOURCE = { type: "prometheus", uid: "${datasource}" };
+
+/** Lets the viewer pick any Prometheus datasource; the provisioned one is selected by default. */
+export const datasourceVariable = (hide = 0) => ({
+  type: "datasource",
+  name: "datasource",
+  label: "Prometheus",
+  query: "prometheus",
+  regex: "",
+  refresh: 1,
+  multi: false,
+  includeAll: false,
+  hide,
+  current: { selected: true, text: "Prometheus", value: PROVISIONED_UID },
+  options: [],
+});
 
 /** `{meter="$meter"}` plus extra matchers. */
 export const m = (extra = "") => `{meter="$meter"${extra ? `, ${extra}` : ""}}`;
@@ -198,7 +217,8 @@ export function dashboard({ uid, title, description, panels, variables, time = "
             title: "Smarty",
           },
         ],
-    templating: { list: variables },
+    // Every dashboard starts with the datasource variable, which the other variables and the panels use.
+    templating: { list: [datasourceVariable(kiosk ? 2 : 0), ...variables] },
     panels: layout(panels),
   };
 }
