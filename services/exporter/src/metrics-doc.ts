@@ -9,8 +9,8 @@ import {
   MBUS_FAMILIES,
   READING_FAMILIES,
   type RegistryFamily,
-  STATISTICS_FAMILIES,
   registryFamilies,
+  STATISTICS_FAMILIES,
 } from "./catalogue.js";
 import { FRAME_RESULTS } from "./collectors/ingest.js";
 import { REJECT_REASONS } from "./metrics-registry.js";

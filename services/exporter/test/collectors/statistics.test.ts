@@ -86,7 +86,7 @@ describe("statistics metrics", () => {
     expect([...s.keys()].some((k) => k.startsWith("smarty_statistics_"))).toBe(false);
   });
 
-  it("adds a statistics field with one row of the table", async () => {
+  it("adds a statistics field with one row of the table", () => {
     const cache = new StatisticsCache();
     cache.put("M1", statistics);
     const readings = {
