@@ -107,6 +107,20 @@ export const READING_FAMILIES = {
     labels: ["meter"],
     source: "EXPORTER_POWER_CLASS",
   },
+  importPrice: {
+    name: "smarty_price_imported_euros_per_joule",
+    type: "gauge",
+    help: "Price of imported energy, all-in, from SMARTY_PRICE_PER_KWH (EUR per kWh / 3.6e6). No series when unset.",
+    labels: ["meter"],
+    source: "SMARTY_PRICE_PER_KWH",
+  },
+  exportPrice: {
+    name: "smarty_price_exported_euros_per_joule",
+    type: "gauge",
+    help: "Credit for exported energy, from SMARTY_EXPORT_PRICE_PER_KWH (EUR per kWh / 3.6e6). No series when unset.",
+    labels: ["meter"],
+    source: "SMARTY_EXPORT_PRICE_PER_KWH",
+  },
 } as const satisfies Record<string, FamilySpec>;
 
 const STATISTICS = "statistics topic (notifier)";

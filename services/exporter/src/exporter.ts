@@ -49,6 +49,8 @@ export function createExporter(config: ExporterConfig, deps: ExporterDeps): Expo
     ingest,
     statistics,
     powerClassWatts: config.EXPORTER_POWER_CLASS,
+    importPricePerKwh: config.SMARTY_PRICE_PER_KWH,
+    exportPricePerKwh: config.SMARTY_EXPORT_PRICE_PER_KWH,
     ...(deps.defaultMetrics === undefined ? {} : { defaultMetrics: deps.defaultMetrics }),
   });
   const connection = new MqttConnection({

@@ -29,6 +29,8 @@ export interface MetricsOptions {
   readonly cache: ReadingCache;
   readonly ingest: IngestStatus;
   readonly powerClassWatts: number;
+  readonly importPricePerKwh?: number | undefined;
+  readonly exportPricePerKwh?: number | undefined;
   /** The notifier's statistics; none: an empty cache (the families are listed without samples). */
   readonly statistics?: StatisticsCache;
   /** process_/nodejs_ metrics (default true); the benchmark turns them off to time only our families. */
@@ -45,7 +47,11 @@ export function createMetrics(options: MetricsOptions): ExporterMetrics {
   const families = [
     ...electricityMetrics(options.cache),
     ...mbusMetrics(options.cache),
-    ...readingInfoMetrics(options.cache, { powerClassWatts: options.powerClassWatts }),
+    ...readingInfoMetrics(options.cache, {
+      powerClassWatts: options.powerClassWatts,
+      importPricePerKwh: options.importPricePerKwh,
+      exportPricePerKwh: options.exportPricePerKwh,
+    }),
     ...statisticsMetrics(options.statistics ?? new StatisticsCache()),
     ...ingestMetrics(options.ingest),
   ];
