@@ -41,6 +41,7 @@ const GREEN = [[null, "green"]];
 
 function base(type, title, targets, opts) {
   const { unit, decimals, min, max, thresholds, mappings, description, timeFrom, timeShift, interval, options } = opts;
+  const { maxDataPoints } = opts;
   const panel = {
     type,
     title,
@@ -72,6 +73,7 @@ function base(type, title, targets, opts) {
     ...(timeFrom ? { timeFrom } : {}),
     ...(timeShift ? { timeShift } : {}),
     ...(interval ? { interval } : {}),
+    ...(maxDataPoints ? { maxDataPoints } : {}),
     w: opts.w ?? 6,
     h: opts.h ?? 6,
   };
@@ -158,17 +160,6 @@ export const meterVariable = (hide = 0) => ({
   options: [],
 });
 
-/** A number typed by the user, e.g. a tariff in €/kWh. */
-export const textVariable = (name, label, value, hide = 0) => ({
-  type: "textbox",
-  name,
-  label,
-  query: value,
-  current: { text: value, value },
-  options: [{ selected: true, text: value, value }],
-  hide,
-});
-
 /** Assigns ids and grid positions: panels flow left to right, a new row starts when 24 units are used. */
 function layout(panels) {
   let x = 0;
@@ -194,7 +185,8 @@ export function dashboard({ uid, title, description, panels, variables, time = "
     title,
     description,
     tags: ["smarty"],
-    timezone: "browser",
+    // Days, weeks and months are Luxembourg's (the notifier's calendar); Grafana also aligns steps to this zone.
+    timezone: "Europe/Luxembourg",
     editable: false,
     graphTooltip: 1,
     schemaVersion: 39,
