@@ -1,9 +1,28 @@
 /**
  * Small builders for Grafana dashboard JSON (schemaVersion 39, Grafana 10/11). Every panel and target points at
- * the provisioned datasource uid; panels are laid out left to right in rows of 24 grid units.
+ * the `${datasource}` variable, whose default is the provisioned datasource: the same JSON works provisioned and
+ * imported into a Grafana that already has its own Prometheus. Panels are laid out left to right in rows of 24 grid
+ * units.
  */
 
-export const DATASOURCE = { type: "prometheus", uid: "smarty-prometheus" };
+/** The uid of grafana/provisioning/datasources/prometheus.yml, the variable's default. */
+export const PROVISIONED_UID = "smarty-prometheus";
+export const DATASOURCE = { type: "prometheus", uid: "${datasource}" };
+
+/** Lets the viewer pick any Prometheus datasource; the provisioned one is selected by default. */
+export const datasourceVariable = (hide = 0) => ({
+  type: "datasource",
+  name: "datasource",
+  label: "Prometheus",
+  query: "prometheus",
+  regex: "",
+  refresh: 1,
+  multi: false,
+  includeAll: false,
+  hide,
+  current: { selected: true, text: "Prometheus", value: PROVISIONED_UID },
+  options: [],
+});
 
 /** `{meter="$meter"}` plus extra matchers. */
 export const m = (extra = "") => `{meter="$meter"${extra ? `, ${extra}` : ""}}`;
@@ -22,6 +41,7 @@ const GREEN = [[null, "green"]];
 
 function base(type, title, targets, opts) {
   const { unit, decimals, min, max, thresholds, mappings, description, timeFrom, timeShift, interval, options } = opts;
+  const { maxDataPoints } = opts;
   const panel = {
     type,
     title,
@@ -53,6 +73,7 @@ function base(type, title, targets, opts) {
     ...(timeFrom ? { timeFrom } : {}),
     ...(timeShift ? { timeShift } : {}),
     ...(interval ? { interval } : {}),
+    ...(maxDataPoints ? { maxDataPoints } : {}),
     w: opts.w ?? 6,
     h: opts.h ?? 6,
   };
@@ -139,17 +160,6 @@ export const meterVariable = (hide = 0) => ({
   options: [],
 });
 
-/** A number typed by the user, e.g. a tariff in €/kWh. */
-export const textVariable = (name, label, value, hide = 0) => ({
-  type: "textbox",
-  name,
-  label,
-  query: value,
-  current: { text: value, value },
-  options: [{ selected: true, text: value, value }],
-  hide,
-});
-
 /** Assigns ids and grid positions: panels flow left to right, a new row starts when 24 units are used. */
 function layout(panels) {
   let x = 0;
@@ -175,7 +185,8 @@ export function dashboard({ uid, title, description, panels, variables, time = "
     title,
     description,
     tags: ["smarty"],
-    timezone: "browser",
+    // Days, weeks and months are Luxembourg's (the notifier's calendar); Grafana also aligns steps to this zone.
+    timezone: "Europe/Luxembourg",
     editable: false,
     graphTooltip: 1,
     schemaVersion: 39,
@@ -198,7 +209,8 @@ export function dashboard({ uid, title, description, panels, variables, time = "
             title: "Smarty",
           },
         ],
-    templating: { list: variables },
+    // Every dashboard starts with the datasource variable, which the other variables and the panels use.
+    templating: { list: [datasourceVariable(kiosk ? 2 : 0), ...variables] },
     panels: layout(panels),
   };
 }

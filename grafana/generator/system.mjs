@@ -1,5 +1,6 @@
 /** System dashboard (pipeline health) and the kiosk In Home Display view for a wall tablet. */
-import { costOf, EXPORTED, energyIn, IMPORTED, KWH, tariffs, today, VOLTAGE_THRESHOLDS } from "./dashboards.mjs";
+import { STATS } from "./calendar.mjs";
+import { EXPORTED, IMPORTED, KWH, running, runningCost, today, VOLTAGE_THRESHOLDS } from "./dashboards.mjs";
 import { bargauge, dashboard, gauge, m, meterVariable, q, stat, stateMappings, timeseries } from "./panels.mjs";
 
 const UP = stateMappings({ 0: ["down", "red"], 1: ["up", "green"] });
@@ -74,7 +75,7 @@ export const kiosk = dashboard({
   time: "now-3h",
   refresh: "10s",
   kiosk: true,
-  variables: [meterVariable(2), ...tariffs(2)],
+  variables: [meterVariable(2)],
   panels: [
     stat("Using now", [q(`smarty_power_imported_watts${m()}`)], {
       unit: "watt",
@@ -103,9 +104,21 @@ export const kiosk = dashboard({
         h: 7,
       },
     ),
-    stat("Used today", [q(energyIn(IMPORTED))], { unit: "kwatth", decimals: 1, ...today, w: 6, h: 6 }),
-    stat("Given back today", [q(energyIn(EXPORTED))], { unit: "kwatth", decimals: 1, ...today, w: 6, h: 6 }),
-    stat("Cost today", [q(costOf(IMPORTED, "tariff"))], { unit: "currencyEUR", decimals: 2, ...today, w: 6, h: 6 }),
+    stat("Used today", [running(STATS.imported, IMPORTED, "day")], {
+      unit: "kwatth",
+      decimals: 1,
+      ...today,
+      w: 6,
+      h: 6,
+    }),
+    stat("Given back today", [running(STATS.exported, EXPORTED, "day")], {
+      unit: "kwatth",
+      decimals: 1,
+      ...today,
+      w: 6,
+      h: 6,
+    }),
+    stat("Cost today", [runningCost("day")], { unit: "currencyEUR", decimals: 2, ...today, w: 6, h: 6 }),
     bargauge("Voltage", [q(`smarty_voltage_volts${m()}`, "{{phase}}")], {
       unit: "volt",
       min: 200,

@@ -81,6 +81,8 @@ const GARBAGE: Readonly<Record<string, Garbage>> = {
   DISPLAY_BASIC_AUTH_PASSWORD: { value: "short", with: { DISPLAY_BASIC_AUTH_USER: "viewer" } },
   DISPLAY_POWER_CLASS_KW: { value: "lots" },
   DISPLAY_PRICE_PER_KWH: { value: "-0.3" },
+  SMARTY_PRICE_PER_KWH: { value: "-0.3" },
+  SMARTY_EXPORT_PRICE_PER_KWH: { value: "ten cents" },
   DISPLAY_CURRENCY: { value: "euro" },
   REDIS_URL: { value: "http://redis:6379" },
   SMTP_URL: { value: "mail.example.org" },

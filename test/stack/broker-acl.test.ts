@@ -56,7 +56,7 @@ const READERS: Record<string, string[]> = {
   // ingest reads back its own retained readings (frame counters across restarts) and discovery configs (removal of
   // stale entities), nothing else it writes.
   ingest: [READING, INGEST_STATUS, INGEST_HEALTH, DISCOVERY],
-  exporter: [READING, INGEST_STATUS, INGEST_HEALTH, EXPORTER_STATUS],
+  exporter: [READING, STATISTICS, INGEST_STATUS, INGEST_HEALTH, EXPORTER_STATUS],
   display: [READING, STATISTICS, INGEST_STATUS, INGEST_HEALTH, DISPLAY_STATUS],
   notifier: [READING, INGEST_STATUS, INGEST_HEALTH, STATISTICS, ALERT, NOTIFIER_STATUS, RESPONSE, COMMAND],
   homeassistant: ALL,

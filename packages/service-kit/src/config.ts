@@ -114,6 +114,31 @@ export const envReadableFile = () =>
       }
     });
 
+/** A price per kWh such as `0.2921` (a decimal comma works too), 0–100; unset or empty: undefined. */
+export const envPrice = () =>
+  z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      if (s === undefined) return undefined;
+      const m = /^\s*(\d+(?:[.,]\d+)?)\s*$/.exec(s);
+      const n = m?.[1] ? Number(m[1].replace(",", ".")) : Number.NaN;
+      if (!(n >= 0 && n <= 100)) {
+        ctx.addIssue({ code: "custom", message: `'${s}' is not a price per kWh (e.g. 0.2921)` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+/**
+ * The one energy price of the stack, per kWh in EUR, all-in: the display, the exporter (for Grafana) and the
+ * notifier (statistics and reports) all read these two variables (docs/configuration.md "Prices").
+ */
+export const priceEnv = {
+  SMARTY_PRICE_PER_KWH: envPrice(),
+  SMARTY_EXPORT_PRICE_PER_KWH: envPrice(),
+} as const;
+
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
 /** Variables every service reads: the broker and logging. */

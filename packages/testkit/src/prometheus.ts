@@ -4,7 +4,7 @@
  * toolchain notes), so callers poll with `waitForSample` instead of sleeping.
  */
 import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Daemon, findBinary, freePort, spawnDaemon, tempDir, untilReady, waitFor } from "./process.js";
 
@@ -15,6 +15,8 @@ export interface PrometheusOptions {
   readonly files?: Readonly<Record<string, string>>;
   /** Extra command-line flags, e.g. `--web.enable-remote-write-receiver`. */
   readonly args?: readonly string[];
+  /** Called with the (empty) TSDB directory before Prometheus starts, e.g. to put backfilled blocks there. */
+  readonly seed?: (tsdbPath: string) => void;
 }
 
 export interface PromSample {
@@ -58,10 +60,15 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Prome
   const configFile = join(dir.path, "prometheus.yml");
   writeFileSync(configFile, typeof options.config === "function" ? options.config(port) : options.config);
   for (const [name, text] of Object.entries(options.files ?? {})) writeFileSync(join(dir.path, name), text);
+  const tsdbPath = join(dir.path, "data");
+  if (options.seed) {
+    mkdirSync(tsdbPath);
+    options.seed(tsdbPath);
+  }
   const url = `http://127.0.0.1:${port}`;
   const daemon: Daemon = spawnDaemon("prometheus", bin, [
     `--config.file=${configFile}`,
-    `--storage.tsdb.path=${join(dir.path, "data")}`,
+    `--storage.tsdb.path=${tsdbPath}`,
     `--web.listen-address=127.0.0.1:${port}`,
     "--log.level=warn",
     ...(options.args ?? []),

@@ -2,7 +2,7 @@
  * Display configuration from the environment (docs/configuration.md "display"). Parsed once at start by
  * `loadConfig`; a bad value stops the service with exit 78 naming the variable.
  */
-import { commonEnv, envDuration, envInt, envList, envPort, loadConfig } from "@smarty/service-kit";
+import { commonEnv, envDuration, envInt, envList, envPort, loadConfig, priceEnv } from "@smarty/service-kit";
 import { z } from "zod";
 
 export const DEFAULT_DISPLAY_PORT = 8080;
@@ -26,6 +26,8 @@ const positiveNumber = (what: string, max: number) =>
 export const displayEnv = z
   .object({
     ...commonEnv,
+    /** The stack's one price: the cost estimate while the notifier publishes no cost. */
+    ...priceEnv,
     DISPLAY_PORT: envPort(DEFAULT_DISPLAY_PORT),
     DISPLAY_HOST: z
       .string()
@@ -52,7 +54,7 @@ export const displayEnv = z
       .refine((s) => s === undefined || s.length >= 8, "must be at least 8 characters"),
     /** Contracted power class ("puissance de référence") in kW; the meter's SMAX is used when unset. */
     DISPLAY_POWER_CLASS_KW: positiveNumber("a power in kW (e.g. 3, 7 or 12)", 1000),
-    /** Energy price per kWh for a cost estimate when the notifier publishes no cost. */
+    /** Deprecated: SMARTY_PRICE_PER_KWH replaces it (still read, with a warning, when that is unset). */
     DISPLAY_PRICE_PER_KWH: positiveNumber("a price per kWh (e.g. 0.2921)", 100),
     DISPLAY_CURRENCY: z
       .string()
@@ -76,4 +78,23 @@ export type DisplayConfig = z.infer<typeof displayEnv>;
 
 export function loadDisplayConfig(env: Readonly<Record<string, string | undefined>> = process.env): DisplayConfig {
   return loadConfig(displayEnv, env);
+}
+
+/**
+ * The price per kWh of the cost estimate: SMARTY_PRICE_PER_KWH, else the deprecated DISPLAY_PRICE_PER_KWH. The
+ * warning, when there is one, is for the log at start.
+ */
+export function displayPrice(c: DisplayConfig): { readonly perKwh: number | undefined; readonly warning?: string } {
+  if (c.DISPLAY_PRICE_PER_KWH === undefined) return { perKwh: c.SMARTY_PRICE_PER_KWH };
+  if (c.SMARTY_PRICE_PER_KWH !== undefined) {
+    return {
+      perKwh: c.SMARTY_PRICE_PER_KWH,
+      warning: "DISPLAY_PRICE_PER_KWH is deprecated and ignored: SMARTY_PRICE_PER_KWH is set; remove it from .env",
+    };
+  }
+  return {
+    perKwh: c.DISPLAY_PRICE_PER_KWH,
+    warning:
+      "DISPLAY_PRICE_PER_KWH is deprecated: rename it to SMARTY_PRICE_PER_KWH in .env (Grafana and the notifier read it too)",
+  };
 }

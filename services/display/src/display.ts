@@ -13,7 +13,7 @@ import {
   systemClock,
 } from "@smarty/service-kit";
 import { type Asset, loadAssets } from "./assets.js";
-import type { DisplayConfig } from "./config.js";
+import { type DisplayConfig, displayPrice } from "./config.js";
 import { createHttpApp } from "./http.js";
 import { MeterStore } from "./meter-store.js";
 import { Views } from "./snapshot.js";
@@ -42,11 +42,13 @@ export interface Display {
 export function createDisplay(config: DisplayConfig, deps: DisplayDeps): Display {
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger;
+  const price = displayPrice(config);
+  if (price.warning) logger.warn({ setting: "DISPLAY_PRICE_PER_KWH" }, price.warning);
   const burst = new BurstLogger(logger.child({ component: "display" }), clock);
   const store = new MeterStore({ clock, staleAfterMs: config.DISPLAY_STALE_AFTER });
   const views = new Views(store, {
     powerClassW: config.DISPLAY_POWER_CLASS_KW === undefined ? undefined : config.DISPLAY_POWER_CLASS_KW * 1000,
-    pricePerKwh: config.DISPLAY_PRICE_PER_KWH,
+    pricePerKwh: price.perKwh,
     currency: config.DISPLAY_CURRENCY,
   });
   const hub = new SseHub({ clock, logger, burst, maxPerClient: config.DISPLAY_MAX_STREAMS_PER_CLIENT, ...deps.sse });

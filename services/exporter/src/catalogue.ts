@@ -107,6 +107,70 @@ export const READING_FAMILIES = {
     labels: ["meter"],
     source: "EXPORTER_POWER_CLASS",
   },
+  importPrice: {
+    name: "smarty_price_imported_euros_per_joule",
+    type: "gauge",
+    help: "Price of imported energy, all-in, from SMARTY_PRICE_PER_KWH (EUR per kWh / 3.6e6). No series when unset.",
+    labels: ["meter"],
+    source: "SMARTY_PRICE_PER_KWH",
+  },
+  exportPrice: {
+    name: "smarty_price_exported_euros_per_joule",
+    type: "gauge",
+    help: "Credit for exported energy, from SMARTY_EXPORT_PRICE_PER_KWH (EUR per kWh / 3.6e6). No series when unset.",
+    labels: ["meter"],
+    source: "SMARTY_EXPORT_PRICE_PER_KWH",
+  },
+} as const satisfies Record<string, FamilySpec>;
+
+const STATISTICS = "statistics topic (notifier)";
+const STATISTICS_LABELS = ["meter", "period", "window"] as const;
+const statisticsGauge = (name: string, help: string): FamilySpec => ({
+  name,
+  type: "gauge",
+  help,
+  labels: STATISTICS_LABELS,
+  source: STATISTICS,
+});
+
+/**
+ * The notifier's statistics of Luxembourg calendar periods (`<base>/<meter_id>/statistics`), so Grafana shows the
+ * same day, week and month figures as the reports: `period` is day, week or month, `window` is `current` (running)
+ * or `previous` (the last closed one). Gauges: a closed period's value is a fact, not a counter.
+ */
+export const STATISTICS_FAMILIES = {
+  energyImported: statisticsGauge(
+    "smarty_statistics_energy_imported_joules",
+    "Energy imported in the local calendar period, register difference at its boundaries (notifier statistics).",
+  ),
+  energyExported: statisticsGauge(
+    "smarty_statistics_energy_exported_joules",
+    "Energy exported in the local calendar period, register difference at its boundaries (notifier statistics).",
+  ),
+  peakImport: statisticsGauge(
+    "smarty_statistics_peak_import_watts",
+    "Highest 15-minute average import power in the period (notifier statistics).",
+  ),
+  powerClassExcess: statisticsGauge(
+    "smarty_statistics_power_class_excess_joules",
+    "Import energy above the power class, summed over the period's quarter hours (notifier statistics).",
+  ),
+  cost: statisticsGauge(
+    "smarty_statistics_cost_euros",
+    "Total cost of the period at the notifier's tariff in EUR: energy minus export credit plus fees.",
+  ),
+  exportCredit: statisticsGauge(
+    "smarty_statistics_export_credit_euros",
+    "Credit for the energy exported in the period at the notifier's tariff, EUR.",
+  ),
+  start: statisticsGauge(
+    "smarty_statistics_start_timestamp_seconds",
+    "Start of the period, local midnight in Europe/Luxembourg, Unix seconds.",
+  ),
+  end: statisticsGauge(
+    "smarty_statistics_end_timestamp_seconds",
+    "End of the period (exclusive), local midnight in Europe/Luxembourg, Unix seconds.",
+  ),
 } as const satisfies Record<string, FamilySpec>;
 
 const INGEST = "ingest health topic";
@@ -210,6 +274,7 @@ export function allFamilies(): FamilySpec[] {
     ...registryFamilies(),
     ...Object.values(MBUS_FAMILIES),
     ...Object.values(READING_FAMILIES),
+    ...Object.values(STATISTICS_FAMILIES),
     ...Object.values(INGEST_FAMILIES),
     ...Object.values(EXPORTER_FAMILIES),
   ];

@@ -2,7 +2,7 @@
  * Exporter configuration from the environment (docs/configuration.md "exporter"). Parsed once at start by
  * `loadConfig`; a bad value stops the service with exit 78 naming the variable.
  */
-import { commonEnv, envDuration, envPort, loadConfig } from "@smarty/service-kit";
+import { commonEnv, envDuration, envPort, loadConfig, priceEnv } from "@smarty/service-kit";
 import { z } from "zod";
 
 /** 9464 is free of the well-known exporter ports that matter on a Pi (node_exporter 9100, Prometheus 9090). */
@@ -29,6 +29,8 @@ const powerClass = z
 
 export const exporterEnv = z.object({
   ...commonEnv,
+  /** Exported as smarty_price_*_euros_per_joule, so Grafana computes cost from the one price setting. */
+  ...priceEnv,
   EXPORTER_PORT: envPort(DEFAULT_EXPORTER_PORT),
   EXPORTER_HOST: z
     .string()

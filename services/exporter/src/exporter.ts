@@ -17,6 +17,7 @@ import { createHttpApp } from "./http.js";
 import { IngestStatus } from "./ingest-status.js";
 import { createMetrics, type ExporterMetrics } from "./metrics-registry.js";
 import { ReadingCache } from "./reading-cache.js";
+import { StatisticsCache } from "./statistics-cache.js";
 import { ReadingSubscriber } from "./subscriber.js";
 
 export interface ExporterDeps {
@@ -30,6 +31,7 @@ export interface ExporterDeps {
 export interface Exporter {
   readonly components: readonly Component[];
   readonly cache: ReadingCache;
+  readonly statistics: StatisticsCache;
   readonly ingest: IngestStatus;
   readonly metrics: ExporterMetrics;
   readonly connection: MqttConnection;
@@ -41,10 +43,14 @@ export function createExporter(config: ExporterConfig, deps: ExporterDeps): Expo
   const clock = deps.clock ?? systemClock;
   const cache = new ReadingCache({ clock, staleAfterMs: config.EXPORTER_STALE_AFTER });
   const ingest = new IngestStatus();
+  const statistics = new StatisticsCache();
   const metrics = createMetrics({
     cache,
     ingest,
+    statistics,
     powerClassWatts: config.EXPORTER_POWER_CLASS,
+    importPricePerKwh: config.SMARTY_PRICE_PER_KWH,
+    exportPricePerKwh: config.SMARTY_EXPORT_PRICE_PER_KWH,
     ...(deps.defaultMetrics === undefined ? {} : { defaultMetrics: deps.defaultMetrics }),
   });
   const connection = new MqttConnection({
@@ -57,6 +63,7 @@ export function createExporter(config: ExporterConfig, deps: ExporterDeps): Expo
   const subscriber = new ReadingSubscriber({
     connection,
     cache,
+    statistics,
     ingest,
     rejected: metrics.rejected,
     burst: new BurstLogger(deps.logger.child({ component: "subscriber" }), clock),
@@ -70,5 +77,5 @@ export function createExporter(config: ExporterConfig, deps: ExporterDeps): Expo
   const http = new HttpServerComponent(app, config.EXPORTER_PORT, config.EXPORTER_HOST, "http");
   // HTTP first: /metrics and /healthz answer even while the broker is unreachable.
   const components: Component[] = [http, connection, subscriber];
-  return { components, cache, ingest, metrics, connection, subscriber, http };
+  return { components, cache, statistics, ingest, metrics, connection, subscriber, http };
 }

@@ -10,6 +10,7 @@ import {
   READING_FAMILIES,
   type RegistryFamily,
   registryFamilies,
+  STATISTICS_FAMILIES,
 } from "./catalogue.js";
 import { FRAME_RESULTS } from "./collectors/ingest.js";
 import { REJECT_REASONS } from "./metrics-registry.js";
@@ -104,6 +105,18 @@ ${simpleTable(Object.values(READING_FAMILIES), {
   smarty_meter_info: { system_title: "empty for unencrypted telegrams" },
   smarty_long_message_info: { slot: "`0` long message, `1` short message, `2`–`5` Lux extra slots" },
 })}
+
+## Statistics (notifier)
+
+From the retained \`<base>/<meter_id>/statistics\` JSON of the notifier: Luxembourg calendar days, weeks (Monday to
+Sunday) and months, with 23- and 25-hour days on the DST changes. \`period\` is \`day\`, \`week\` or \`month\`;
+\`window\` is \`current\` (the running period, updated as readings arrive) or \`previous\` (the last closed period,
+which changes once, when the notifier closes the period at local midnight). Six series per meter and family, whatever
+the history: the value of a past day lives in Prometheus' history of the \`previous\` series. No series without the
+notifier; money only when the notifier's tariff is in EUR. The mapping from statistics fields to families is the
+table \`STATISTICS_FIELDS\` in \`services/exporter/src/collectors/statistics.ts\`.
+
+${simpleTable(Object.values(STATISTICS_FAMILIES))}
 
 ## Ingest service health
 

@@ -9,10 +9,12 @@ import { electricityMetrics } from "./collectors/electricity.js";
 import { ingestMetrics } from "./collectors/ingest.js";
 import { mbusMetrics } from "./collectors/mbus.js";
 import { readingInfoMetrics } from "./collectors/reading-info.js";
+import { statisticsMetrics } from "./collectors/statistics.js";
 import type { IngestStatus } from "./ingest-status.js";
 import type { ReadingCache } from "./reading-cache.js";
 import { SnapshotMetric } from "./snapshot-metric.js";
 import { SnapshotRegistry } from "./snapshot-registry.js";
+import { StatisticsCache } from "./statistics-cache.js";
 
 export const REJECT_REASONS = ["too_large", "json", "schema", "topic"] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
@@ -27,6 +29,10 @@ export interface MetricsOptions {
   readonly cache: ReadingCache;
   readonly ingest: IngestStatus;
   readonly powerClassWatts: number;
+  readonly importPricePerKwh?: number | undefined;
+  readonly exportPricePerKwh?: number | undefined;
+  /** The notifier's statistics; none: an empty cache (the families are listed without samples). */
+  readonly statistics?: StatisticsCache;
   /** process_/nodejs_ metrics (default true); the benchmark turns them off to time only our families. */
   readonly defaultMetrics?: boolean;
 }
@@ -41,7 +47,12 @@ export function createMetrics(options: MetricsOptions): ExporterMetrics {
   const families = [
     ...electricityMetrics(options.cache),
     ...mbusMetrics(options.cache),
-    ...readingInfoMetrics(options.cache, { powerClassWatts: options.powerClassWatts }),
+    ...readingInfoMetrics(options.cache, {
+      powerClassWatts: options.powerClassWatts,
+      importPricePerKwh: options.importPricePerKwh,
+      exportPricePerKwh: options.exportPricePerKwh,
+    }),
+    ...statisticsMetrics(options.statistics ?? new StatisticsCache()),
     ...ingestMetrics(options.ingest),
   ];
   for (const m of families) m.register(registry);

@@ -1,5 +1,5 @@
 /**
- * The MQTT side of the exporter: every meter's reading and the ingest health and status topics, through the
+ * The MQTT side of the exporter: every meter's reading and statistics, the ingest health and status topics, through the
  * service kit's `subscribe` (topic check, validation against the topic map, empty retained payloads). A bad message
  * is counted in smarty_exporter_messages_rejected_total{reason}, logged once per burst, and changes nothing already
  * accepted. Resubscription after a broker restart is done by the MQTT client (MqttConnection).
@@ -17,10 +17,12 @@ import type { Counter } from "prom-client";
 import type { IngestStatus } from "./ingest-status.js";
 import type { RejectReason } from "./metrics-registry.js";
 import type { ReadingCache } from "./reading-cache.js";
+import type { StatisticsCache } from "./statistics-cache.js";
 
 export interface SubscriberOptions {
   readonly connection: MqttConnection;
   readonly cache: ReadingCache;
+  readonly statistics: StatisticsCache;
   readonly ingest: IngestStatus;
   readonly rejected: Counter<"reason">;
   readonly burst: BurstLogger;
@@ -38,7 +40,7 @@ export class ReadingSubscriber implements Component {
 
   /** Registers the subscriptions; does not wait for the broker, so /metrics serves while it is away. */
   start(): void {
-    const { cache, ingest } = this.o;
+    const { cache, statistics, ingest } = this.o;
     this.subscription = subscribe({
       connection: this.o.connection,
       burst: this.o.burst,
@@ -50,6 +52,10 @@ export class ReadingSubscriber implements Component {
           cleared: ({ meterId }, { topic }) => {
             if (cache.removeByTopic(meterId)) this.log.info({ topic }, "meter removed");
           },
+        }),
+        route("statistics", {
+          message: (s, { meterId }) => statistics.put(meterId, s),
+          cleared: ({ meterId }) => void statistics.remove(meterId),
         }),
         route("ingestHealth", {
           message: (health, { instance }) => ingest.setHealth(instance, health),

@@ -1,6 +1,6 @@
 /**
  * Static checks of the provisioned Grafana files: every dashboard JSON is generated (in sync with
- * grafana/generator), has a unique uid, uses only the provisioned datasource uid, has a query in every panel, and
+ * grafana/generator), has a unique uid, points every query at the `${datasource}` variable, has a query in every panel, and
  * names only metrics that exist (exporter families, recording rules, Prometheus' own).
  */
 import { execFileSync } from "node:child_process";
@@ -25,7 +25,15 @@ interface Dashboard {
   uid: string;
   title: string;
   panels: Panel[];
-  templating: { list: { name: string; datasource?: { uid?: string }; query?: unknown }[] };
+  templating: {
+    list: {
+      name: string;
+      type?: string;
+      datasource?: { uid?: string };
+      query?: unknown;
+      current?: { value?: string };
+    }[];
+  };
 }
 
 const files = readdirSync(join(GRAFANA, "dashboards")).filter((f) => f.endsWith(".json"));
@@ -63,19 +71,25 @@ describe("Grafana dashboards", () => {
     ]);
   });
 
-  it.each(dashboards)("$file uses only the provisioned datasource and has a query in every panel", ({ d }) => {
+  it.each(dashboards)("$file points every panel and target at the datasource variable", ({ d }) => {
     expect(datasourceUids).toEqual(["smarty-prometheus"]);
     const ids = d.panels.map((p) => p.id);
     expect(new Set(ids).size).toBe(ids.length);
+    // Importable into any Grafana: no literal uid anywhere, only the variable (defaulting to the provisioned one).
     for (const p of d.panels) {
-      expect(datasourceUids, p.title).toContain(p.datasource?.uid);
+      expect(p.datasource?.uid, p.title).toBe("${datasource}");
       expect(p.targets?.length ?? 0, `${p.title} has no query`).toBeGreaterThan(0);
       for (const t of p.targets ?? []) {
         expect(t.expr?.trim(), `${p.title}/${t.refId}`).toBeTruthy();
-        expect(datasourceUids, `${p.title}/${t.refId}`).toContain(t.datasource?.uid);
+        expect(t.datasource?.uid, `${p.title}/${t.refId}`).toBe("${datasource}");
       }
     }
-    for (const v of d.templating.list) if (v.datasource) expect(datasourceUids).toContain(v.datasource.uid);
+    const [first, ...others] = d.templating.list;
+    expect(first).toMatchObject({ type: "datasource", name: "datasource", query: "prometheus" });
+    expect(first?.current?.value).toBe(datasourceUids[0]);
+    for (const v of others) if (v.datasource) expect(v.datasource.uid, v.name).toBe("${datasource}");
+    const uids = [...JSON.stringify(d).matchAll(/"uid":\s*"([^"]*)"/g)].map((m) => m[1]);
+    expect(uids.filter((u) => u !== d.uid && u !== "${datasource}")).toEqual([]);
   });
 
   it.each(dashboards)("$file refers only to metrics and variables that exist", ({ d }) => {

@@ -41,6 +41,29 @@ describe("metrics registry", () => {
     expect(s.get("smarty_exporter_meters")).toBe(2);
   });
 
+  it("exports the energy prices per joule for every fresh meter, and nothing when they are unset", async () => {
+    const clock = new ManualClock(T0);
+    const cache = new ReadingCache({ clock, staleAfterMs: 60_000 });
+    const ingest = new IngestStatus();
+    const priced = createMetrics({
+      cache,
+      ingest,
+      powerClassWatts: 3000,
+      importPricePerKwh: 0.2921,
+      exportPricePerKwh: 0.1,
+      defaultMetrics: false,
+    });
+    cache.put(simulatedReading({ meterId: "M1", timeMs: T0, elapsedS: 0 }), false, "M1");
+    const s = parseExposition(await priced.registry.metrics());
+    const perJoule = s.get('smarty_price_imported_euros_per_joule{meter="M1"}') ?? 0;
+    // 1 kWh (3.6e6 J) at the configured price is the price per kWh.
+    expect(perJoule * 3.6e6).toBeCloseTo(0.2921, 12);
+    expect((s.get('smarty_price_exported_euros_per_joule{meter="M1"}') ?? 0) * 3.6e6).toBeCloseTo(0.1, 12);
+    const unpriced = createMetrics({ cache, ingest, powerClassWatts: 3000, defaultMetrics: false });
+    const u = parseExposition(await unpriced.registry.metrics());
+    expect([...u.keys()].some((k) => k.startsWith("smarty_price_"))).toBe(false);
+  });
+
   it("exports M-Bus indexes by unit: m3 as volume, GJ as joules", async () => {
     const { put, scrape } = setup();
     put("M1");

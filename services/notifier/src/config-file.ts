@@ -92,8 +92,10 @@ export type RuleName = keyof RulesConfig;
 
 export const tariffSchema = z.object({
   currency: z.string().default("EUR"),
-  import_per_kwh: z.number().nonnegative(),
-  export_credit_per_kwh: z.number().nonnegative().default(0),
+  /** Deprecated: SMARTY_PRICE_PER_KWH (the stack's one price) replaces it; still read, with a warning. */
+  import_per_kwh: z.number().nonnegative().optional(),
+  /** Deprecated: SMARTY_EXPORT_PRICE_PER_KWH replaces it; still read, with a warning. */
+  export_credit_per_kwh: z.number().nonnegative().optional(),
   /** Fixed fee per month, shared pro rata over the days of that month. */
   monthly_fee: z.number().nonnegative().default(0),
   /** Luxembourg grid tariff: energy above the chosen power class in each quarter hour costs extra. */
@@ -105,7 +107,19 @@ export const tariffSchema = z.object({
     })
     .optional(),
 });
-export type Tariff = z.infer<typeof tariffSchema>;
+type TariffFile = z.infer<typeof tariffSchema>;
+
+/** The tariff in use: the file's fees and power class with the prices resolved (price.ts). */
+export type Tariff = Omit<TariffFile, "import_per_kwh" | "export_credit_per_kwh"> & {
+  readonly import_per_kwh: number;
+  readonly export_credit_per_kwh: number;
+};
+
+/** SMARTY_PRICE_PER_KWH and SMARTY_EXPORT_PRICE_PER_KWH, EUR per kWh. */
+export interface Prices {
+  readonly importPerKwh?: number | undefined;
+  readonly exportPerKwh?: number | undefined;
+}
 
 const reportKind = (delay: string) =>
   z
@@ -148,15 +162,19 @@ export const fileConfigSchema = z.object({
     })
     .prefault({}),
 });
-export type FileConfig = z.infer<typeof fileConfigSchema>;
+export type FileConfig = Omit<z.infer<typeof fileConfigSchema>, "tariff"> & {
+  readonly tariff?: Tariff | undefined;
+  /** Settings still read but deprecated, one log line each at start. */
+  readonly deprecations: readonly string[];
+};
 
-/** Defaults when no file is given. */
-export function defaultFileConfig(): FileConfig {
-  return fileConfigSchema.parse({});
+/** Defaults when no file is given (a tariff only when a price is set in the environment). */
+export function defaultFileConfig(prices: Prices = {}): FileConfig {
+  return withPrices(fileConfigSchema.parse({}), prices, "NOTIFIER_CONFIG");
 }
 
 /** Parses the text of a config file; throws ConfigError naming each bad field. */
-export function parseFileConfig(text: string, source = "NOTIFIER_CONFIG"): FileConfig {
+export function parseFileConfig(text: string, source = "NOTIFIER_CONFIG", prices: Prices = {}): FileConfig {
   let data: unknown;
   try {
     data = parseYaml(text) ?? {};
@@ -167,17 +185,55 @@ export function parseFileConfig(text: string, source = "NOTIFIER_CONFIG"): FileC
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${source}: ${i.path.join(".") || "(root)"}: ${i.message}`));
   }
-  return parsed.data;
+  return withPrices(parsed.data, prices, source);
+}
+
+/**
+ * The stack's one price (SMARTY_PRICE_PER_KWH, SMARTY_EXPORT_PRICE_PER_KWH, read by the display and the exporter
+ * too) goes into the tariff; the file's own prices are the old way, read for one more release with a warning.
+ * A price alone is a tariff (EUR, no fees); fees without any price are a configuration error.
+ */
+function withPrices(raw: z.infer<typeof fileConfigSchema>, prices: Prices, source: string): FileConfig {
+  const { tariff: file, ...rest } = raw;
+  const deprecations: string[] = [];
+  const pick = (env: number | undefined, old: number | undefined, envName: string, field: string) => {
+    if (old === undefined) return env;
+    deprecations.push(
+      env === undefined
+        ? `${source}: tariff.${field} is deprecated: set ${envName} in .env instead (the display and Grafana read it too)`
+        : `${source}: tariff.${field} is deprecated and ignored: ${envName} is set; remove it from the file`,
+    );
+    return env ?? old;
+  };
+  const importPerKwh = pick(prices.importPerKwh, file?.import_per_kwh, "SMARTY_PRICE_PER_KWH", "import_per_kwh");
+  const exportPerKwh = pick(
+    prices.exportPerKwh,
+    file?.export_credit_per_kwh,
+    "SMARTY_EXPORT_PRICE_PER_KWH",
+    "export_credit_per_kwh",
+  );
+  if (!file && importPerKwh === undefined) return { ...rest, deprecations };
+  if (importPerKwh === undefined) {
+    throw new ConfigError([`${source}: tariff: no import price; set SMARTY_PRICE_PER_KWH in .env`]);
+  }
+  const tariff: Tariff = {
+    currency: file?.currency ?? "EUR",
+    monthly_fee: file?.monthly_fee ?? 0,
+    ...(file?.power_class ? { power_class: file.power_class } : {}),
+    import_per_kwh: importPerKwh,
+    export_credit_per_kwh: exportPerKwh ?? 0,
+  };
+  return { ...rest, tariff, deprecations };
 }
 
 /** Reads and parses the file at `path`, or returns the defaults when `path` is undefined. */
-export function loadFileConfig(path: string | undefined): FileConfig {
-  if (!path) return defaultFileConfig();
+export function loadFileConfig(path: string | undefined, prices: Prices = {}): FileConfig {
+  if (!path) return defaultFileConfig(prices);
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch (err) {
     throw new ConfigError([`NOTIFIER_CONFIG: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? "error"})`]);
   }
-  return parseFileConfig(text);
+  return parseFileConfig(text, "NOTIFIER_CONFIG", prices);
 }

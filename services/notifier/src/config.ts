@@ -11,6 +11,7 @@ import {
   envList,
   envReadableFile,
   loadConfig,
+  priceEnv,
 } from "@smarty/service-kit";
 import { z } from "zod";
 import { type FileConfig, loadFileConfig } from "./config-file.js";
@@ -22,6 +23,8 @@ const EMAIL = /^[^@\s<>]+@[^@\s<>]+$/;
 export const notifierEnv = z.object({
   ...commonEnv,
   ...xmppEnv,
+  /** The stack's one price, for the tariff of statistics and reports (config-file.ts `withPrices`). */
+  ...priceEnv,
   REDIS_URL: z
     .string()
     .default("redis://127.0.0.1:6379")
@@ -127,7 +130,10 @@ export function loadNotifierConfig(source: Readonly<Record<string, string | unde
   }
   let file: FileConfig | undefined;
   try {
-    file = loadFileConfig(env.NOTIFIER_CONFIG);
+    file = loadFileConfig(env.NOTIFIER_CONFIG, {
+      importPerKwh: env.SMARTY_PRICE_PER_KWH,
+      exportPerKwh: env.SMARTY_EXPORT_PRICE_PER_KWH,
+    });
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     problems.push(...err.problems);

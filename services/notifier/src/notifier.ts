@@ -65,6 +65,7 @@ export async function createNotifier(config: NotifierConfig, deps: NotifierDeps)
   const clock = deps.clock ?? systemClock;
   const log = deps.logger;
   const burst = new BurstLogger(log, clock);
+  for (const message of file.deprecations) log.warn({ setting: "NOTIFIER_CONFIG" }, message);
   const prefix = env.NOTIFIER_REDIS_PREFIX;
   const redis = new RedisComponent(env.REDIS_URL, log.child({ component: "redis" }));
   const mqtt = new MqttConnection({
