@@ -6,11 +6,11 @@
 import { Writable } from "node:stream";
 import { topics } from "@smarty/contracts";
 import { waitFor } from "@smarty/testkit";
+import { fixtureReading } from "@smarty/testkit/reading-builder";
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import type { MeterView } from "../../src/index.js";
 import { BASE, type Harness, startHarness } from "../helpers/harness.js";
-import { fixtureReading } from "../helpers/readings.js";
 import { statistics } from "../helpers/statistics.js";
 
 const METER = "SAG1030700012701";
@@ -34,7 +34,7 @@ function capturingLogger() {
 
 /** Publishes today's statistics without a cost (no notifier tariff) and returns the page's "today". */
 async function today(harness: Harness): Promise<MeterView["today"]> {
-  await harness.publishReading(fixtureReading("meterlogger_lux_2026.txt"));
+  await harness.publishReading(fixtureReading("meterlogger_lux_2026"));
   const s = statistics(METER, { energy_import_kwh: 12.5 }, { energy_import_kwh: 100 });
   await harness.publish(topics.statistics(BASE, METER), JSON.stringify(s), true);
   return waitFor(
