@@ -105,8 +105,9 @@ down:
 logs:
 	docker compose logs -f --tail=100
 
+# Reads .env like compose does (source, key, key files from ./config/ingest); the environment wins.
 doctor: build
-	node packages/cli/dist/main.js doctor --source "$${SMARTY_SOURCE:-serial:///dev/ttyUSB0}"
+	node scripts/doctor-env.mjs
 
 clean:
 	rm -rf node_modules .cache packages/*/dist services/*/dist packages/*/*.tsbuildinfo services/*/*.tsbuildinfo
