@@ -93,7 +93,7 @@ export function addQuarter(acc: PeriodAcc, q: QuarterEnergy, classKw: number | u
   acc.quarters++;
   if (acc.kind === "day") {
     const w = quarterLoadW(q.import_kwh, q.export_kwh);
-    if (w !== undefined) (acc.quarterW ??= []).push(w);
+    if (w !== undefined) acc.quarterW = [...(acc.quarterW ?? []), w];
   }
 }
 
@@ -106,7 +106,7 @@ export function periodBaseloadW(acc: PeriodAcc): number | null {
 export function addDayBaseload(acc: PeriodAcc, day: PeriodAcc): void {
   if (acc.kind === "day" || day.start < acc.start || day.start >= acc.end) return;
   const w = periodBaseloadW(day);
-  if (w !== null) (acc.dayBaseloadsW ??= []).push(w);
+  if (w !== null) acc.dayBaseloadsW = [...(acc.dayBaseloadsW ?? []), w];
 }
 
 /** Closes the period with the registers at its end boundary. */
