@@ -113,6 +113,7 @@ for user in $users; do
     exporter)
       acl "user exporter" \
         "topic read $base/+/reading" \
+        "topic read $base/+/statistics" \
         "topic read $base/ingest/+/status" \
         "topic read $base/ingest/+/health" \
         "topic readwrite $base/exporter/+/status" \

@@ -55,7 +55,7 @@ const ALL = Object.keys(WRITERS);
 const READERS: Record<string, string[]> = {
   // ingest reads back its own retained readings (frame counters across restarts), nothing else it writes.
   ingest: [READING, INGEST_STATUS, INGEST_HEALTH],
-  exporter: [READING, INGEST_STATUS, INGEST_HEALTH, EXPORTER_STATUS],
+  exporter: [READING, STATISTICS, INGEST_STATUS, INGEST_HEALTH, EXPORTER_STATUS],
   display: [READING, STATISTICS, INGEST_STATUS, INGEST_HEALTH, DISPLAY_STATUS],
   notifier: [READING, INGEST_STATUS, INGEST_HEALTH, STATISTICS, ALERT, NOTIFIER_STATUS, RESPONSE, COMMAND],
   homeassistant: ALL,

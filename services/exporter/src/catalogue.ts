@@ -204,6 +204,17 @@ export const EXPORTER_FAMILIES = {
   },
 } as const satisfies Record<string, FamilySpec>;
 
+/** Families from the notifier's statistics (closed periods). */
+export const STATISTICS_FAMILIES = {
+  baseload: {
+    name: "smarty_baseload_watts",
+    type: "gauge",
+    help: "Always-on power of the meter's last closed local day: 10th percentile of its quarter-hour import power.",
+    labels: ["meter"],
+    source: "MQTT <base>/<meter_id>/statistics (previous.day.baseload_w)",
+  },
+} as const satisfies Record<string, FamilySpec>;
+
 /** Every family, in the order of /metrics and docs/metrics.md. */
 export function allFamilies(): FamilySpec[] {
   return [
@@ -211,6 +222,7 @@ export function allFamilies(): FamilySpec[] {
     ...Object.values(MBUS_FAMILIES),
     ...Object.values(READING_FAMILIES),
     ...Object.values(INGEST_FAMILIES),
+    ...Object.values(STATISTICS_FAMILIES),
     ...Object.values(EXPORTER_FAMILIES),
   ];
 }

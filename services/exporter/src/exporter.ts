@@ -17,6 +17,7 @@ import { createHttpApp } from "./http.js";
 import { IngestStatus } from "./ingest-status.js";
 import { createMetrics, type ExporterMetrics } from "./metrics-registry.js";
 import { ReadingCache } from "./reading-cache.js";
+import { StatisticsCache } from "./statistics-cache.js";
 import { ReadingSubscriber } from "./subscriber.js";
 
 export interface ExporterDeps {
@@ -41,9 +42,11 @@ export function createExporter(config: ExporterConfig, deps: ExporterDeps): Expo
   const clock = deps.clock ?? systemClock;
   const cache = new ReadingCache({ clock, staleAfterMs: config.EXPORTER_STALE_AFTER });
   const ingest = new IngestStatus();
+  const statistics = new StatisticsCache();
   const metrics = createMetrics({
     cache,
     ingest,
+    statistics,
     powerClassWatts: config.EXPORTER_POWER_CLASS,
     ...(deps.defaultMetrics === undefined ? {} : { defaultMetrics: deps.defaultMetrics }),
   });
@@ -58,6 +61,7 @@ export function createExporter(config: ExporterConfig, deps: ExporterDeps): Expo
     connection,
     cache,
     ingest,
+    statistics,
     rejected: metrics.rejected,
     burst: new BurstLogger(deps.logger.child({ component: "subscriber" }), clock),
     logger: deps.logger,

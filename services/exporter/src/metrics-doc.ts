@@ -10,6 +10,7 @@ import {
   READING_FAMILIES,
   type RegistryFamily,
   registryFamilies,
+  STATISTICS_FAMILIES,
 } from "./catalogue.js";
 import { FRAME_RESULTS } from "./collectors/ingest.js";
 import { REJECT_REASONS } from "./metrics-registry.js";
@@ -113,6 +114,13 @@ ${simpleTable(Object.values(INGEST_FAMILIES), {
   smarty_ingest_frames_total: { result: results },
   smarty_ingest_state: { state: "`ok`, `no_data`, `no_frames`, `wrong_key`, `errors`, …" },
 })}
+
+## Statistics (from the notifier)
+
+From the retained \`<base>/<meter_id>/statistics\` JSON of the notifier; only while the notifier runs. The baseload
+is defined in [notifier.md](notifier.md#baseload).
+
+${simpleTable(Object.values(STATISTICS_FAMILIES))}
 
 ## Exporter
 

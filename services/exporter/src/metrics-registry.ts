@@ -4,7 +4,7 @@
  * prom-client's default process_/nodejs_ metrics.
  */
 import { Counter, collectDefaultMetrics, type Registry } from "prom-client";
-import { EXPORTER_FAMILIES } from "./catalogue.js";
+import { EXPORTER_FAMILIES, STATISTICS_FAMILIES } from "./catalogue.js";
 import { electricityMetrics } from "./collectors/electricity.js";
 import { ingestMetrics } from "./collectors/ingest.js";
 import { mbusMetrics } from "./collectors/mbus.js";
@@ -13,6 +13,7 @@ import type { IngestStatus } from "./ingest-status.js";
 import type { ReadingCache } from "./reading-cache.js";
 import { SnapshotMetric } from "./snapshot-metric.js";
 import { SnapshotRegistry } from "./snapshot-registry.js";
+import type { StatisticsCache } from "./statistics-cache.js";
 
 export const REJECT_REASONS = ["too_large", "json", "schema", "topic"] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
@@ -26,6 +27,8 @@ const PROMTOOL_REJECTED_DEFAULTS = [
 export interface MetricsOptions {
   readonly cache: ReadingCache;
   readonly ingest: IngestStatus;
+  /** The notifier's statistics (baseload); none: those families have no samples. */
+  readonly statistics?: StatisticsCache;
   readonly powerClassWatts: number;
   /** process_/nodejs_ metrics (default true); the benchmark turns them off to time only our families. */
   readonly defaultMetrics?: boolean;
@@ -43,6 +46,9 @@ export function createMetrics(options: MetricsOptions): ExporterMetrics {
     ...mbusMetrics(options.cache),
     ...readingInfoMetrics(options.cache, { powerClassWatts: options.powerClassWatts }),
     ...ingestMetrics(options.ingest),
+    new SnapshotMetric(STATISTICS_FAMILIES.baseload, (sink) => {
+      for (const [meter, w] of options.statistics?.lastDayBaseloads() ?? []) sink({ meter }, w);
+    }),
   ];
   for (const m of families) m.register(registry);
 

@@ -1,5 +1,5 @@
 /**
- * The MQTT side of the exporter: every meter's reading and the ingest health and status topics, through the
+ * The MQTT side of the exporter: every meter's reading and statistics and the ingest health and status topics, through the
  * service kit's `subscribe` (topic check, validation against the topic map, empty retained payloads). A bad message
  * is counted in smarty_exporter_messages_rejected_total{reason}, logged once per burst, and changes nothing already
  * accepted. Resubscription after a broker restart is done by the MQTT client (MqttConnection).
@@ -17,11 +17,13 @@ import type { Counter } from "prom-client";
 import type { IngestStatus } from "./ingest-status.js";
 import type { RejectReason } from "./metrics-registry.js";
 import type { ReadingCache } from "./reading-cache.js";
+import type { StatisticsCache } from "./statistics-cache.js";
 
 export interface SubscriberOptions {
   readonly connection: MqttConnection;
   readonly cache: ReadingCache;
   readonly ingest: IngestStatus;
+  readonly statistics: StatisticsCache;
   readonly rejected: Counter<"reason">;
   readonly burst: BurstLogger;
   readonly logger: Logger;
@@ -50,6 +52,10 @@ export class ReadingSubscriber implements Component {
           cleared: ({ meterId }, { topic }) => {
             if (cache.removeByTopic(meterId)) this.log.info({ topic }, "meter removed");
           },
+        }),
+        route("statistics", {
+          message: (s) => this.o.statistics.put(s),
+          cleared: ({ meterId }) => this.o.statistics.remove(meterId),
         }),
         route("ingestHealth", {
           message: (health, { instance }) => ingest.setHealth(instance, health),
