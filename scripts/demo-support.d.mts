@@ -6,12 +6,4 @@ export declare function prometheusConfig(
   dir: string,
   ports: { readonly metricsPort: number; readonly prometheusPort: number },
 ): string;
-export declare function notifierConfig(dir: string): string;
 export declare function historyMs(text: string | undefined): number;
-export declare function waitForRetained(
-  url: string,
-  options: Record<string, unknown>,
-  topic: string,
-  value: string,
-  timeoutMs?: number,
-): Promise<void>;

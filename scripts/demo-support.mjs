@@ -1,7 +1,7 @@
 /**
  * Helpers of scripts/demo.mjs: find a daemon, wait for a condition, Prometheus's configuration for the demo (the
  * committed prometheus/prometheus.yml with only the scrape targets and rule paths moved to this machine), and the
- * notifier's: its rule file with a tariff, the history option and a retained MQTT value to wait for.
+ * length of the history (DEMO_HISTORY).
  */
 import { accessSync, constants, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
@@ -73,25 +73,6 @@ export function prometheusConfig(dir, { metricsPort, prometheusPort }) {
   return out;
 }
 
-/**
- * Writes `<dir>/notifier.yml`: the defaults plus a tariff with Luxembourg-like prices (2026, per kWh incl. VAT), so
- * the page's Cost is filled. Reports and alerts have no channel in the demo (no SMTP_URL, no XMPP_SERVICE).
- */
-export function notifierConfig(dir) {
-  const out = join(dir, "notifier.yml");
-  const config = {
-    tariff: {
-      currency: "EUR",
-      import_per_kwh: 0.2436,
-      export_credit_per_kwh: 0.08,
-      monthly_fee: 7.5,
-      power_class: { kw: 7, excess_per_kwh: 0.1139, monthly_fee: 0 },
-    },
-  };
-  writeFileSync(out, stringify(config));
-  return out;
-}
-
 /** `7d`, `36h`, `90m` → milliseconds; "" or "0" → 0 (no history). Throws on anything else. */
 export function historyMs(text) {
   const t = (text ?? "").trim();
@@ -101,24 +82,4 @@ export function historyMs(text) {
   if (!(ms > 0) || ms > 60 * 86_400_000)
     throw new Error(`DEMO_HISTORY / --history must be like 7d, 36h or 90m (at most 60d), not '${t}'`);
   return ms;
-}
-
-/** Resolves once `topic` holds the retained `value` on the broker at `url` (a service's "online" status). */
-export async function waitForRetained(url, options, topic, value, timeoutMs = 60_000) {
-  const { default: mqtt } = await import("mqtt");
-  const client = await mqtt.connectAsync(url, { ...options, reconnectPeriod: 500 });
-  try {
-    await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${topic} = ${value}`)), timeoutMs);
-      client.on("message", (t, payload) => {
-        if (t === topic && payload.toString() === value) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      client.subscribe(topic);
-    });
-  } finally {
-    await client.endAsync();
-  }
 }

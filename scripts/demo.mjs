@@ -16,20 +16,13 @@
  * Ports: each option is a preferred port; when it is taken a free one is used and printed. 0 always picks a free one.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import {
-  findExecutable,
-  historyMs,
-  notifierConfig,
-  prometheusConfig,
-  ROOT,
-  waitFor,
-  waitForRetained,
-} from "./demo-support.mjs";
+import { startNotifier } from "./demo-notifier.mjs";
+import { findExecutable, historyMs, prometheusConfig, ROOT, waitFor } from "./demo-support.mjs";
 
 /** The simulator's published test key (never a real meter's); ingest needs the same one to decrypt. */
 const DEMO_KEY = "000102030405060708090A0B0C0D0E0F";
@@ -182,7 +175,9 @@ async function main() {
     brokerText = `${process.env.MQTT_URL} (from MQTT_URL)`;
   }
   const common = { ...mqtt, SMARTY_INSTANCE: "demo", LOG_LEVEL: level };
-  const notifierText = await startNotifier(common);
+  const notifierText = opt["no-notifier"]
+    ? "skipped (--no-notifier): Today / This month stay empty"
+    : await startNotifier({ common, work, start, connects, redisPort: await port(opt["redis-port"]) });
 
   const simPort = await port(opt["simulator-port"]);
   const ingestPort = await port(opt["ingest-port"]);
@@ -212,7 +207,8 @@ async function main() {
       MQTT_PASSWORD: mqtt.MQTT_PASSWORD ?? process.env.MQTT_PASSWORD ?? "",
     });
     if (code !== 0) throw new Error(`replaying the history failed (exit ${code})`);
-    historyText = `${Math.round(history / 86_400_000) || `${Math.round(history / 3_600_000)} h`}${history >= 86_400_000 ? " days" : ""} replayed in ${((Date.now() - startedAt) / 1000).toFixed(0)} s (one reading a minute; statistics only, Prometheus starts now)`;
+    const took = ((Date.now() - startedAt) / 1000).toFixed(0);
+    historyText = `${opt.history.trim()} replayed in ${took} s (a reading a minute: statistics, not Prometheus)`;
   }
   start("ingest", process.execPath, ["services/ingest/dist/main.js"], {
     ...common,
@@ -268,57 +264,6 @@ smarty demo: a simulated Smarty meter, encrypted frames over TCP, the real servi
   MQTT broker      ${brokerText}
 Press Ctrl-C to stop.
 `);
-}
-
-/**
- * Redis in the temp folder (no persistence, loopback only) and the notifier on it, with a tariff so the page shows
- * a cost. Returns the banner text; without redis-server the demo runs on without statistics and says so.
- */
-async function startNotifier(common) {
-  if (opt["no-notifier"]) return "skipped (--no-notifier): Today / This month stay empty";
-  const redis = findExecutable("redis-server");
-  if (!redis) {
-    const text =
-      "not started: redis-server is not installed (apt-get install redis-server), so Today / This month stay empty";
-    console.log(`[demo] notifier ${text}`);
-    return text;
-  }
-  const redisPort = await port(opt["redis-port"]);
-  const dir = join(work, "redis");
-  mkdirSync(dir);
-  start(
-    "redis",
-    redis,
-    ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"].concat([
-      "--dir",
-      dir,
-      "--daemonize",
-      "no",
-      "--loglevel",
-      "warning",
-    ]),
-    {},
-    true,
-  );
-  await waitFor(`redis on port ${redisPort}`, () => connects(redisPort));
-  start("notifier", process.execPath, ["services/notifier/dist/main.js"], {
-    ...common,
-    REDIS_URL: `redis://127.0.0.1:${redisPort}`,
-    NOTIFIER_CONFIG: notifierConfig(work),
-    SMTP_URL: "",
-    XMPP_SERVICE: "",
-  });
-  // Online means connected and subscribed: readings published from now on are counted.
-  const { MQTT_URL, MQTT_USERNAME, MQTT_PASSWORD, MQTT_PROTOCOL_VERSION } = common;
-  const auth = MQTT_USERNAME ? { username: MQTT_USERNAME, password: MQTT_PASSWORD ?? "" } : {};
-  const base = process.env.MQTT_BASE_TOPIC || "smarty";
-  await waitForRetained(
-    MQTT_URL,
-    { ...auth, protocolVersion: Number(MQTT_PROTOCOL_VERSION ?? 4) },
-    `${base}/notifier/demo/status`,
-    "online",
-  );
-  return `statistics and alerts (Redis on 127.0.0.1:${redisPort}, in the demo's temp folder)`;
 }
 
 /** Runs a command to its end (its output shown like the services'); resolves with the exit code. */

@@ -145,7 +145,7 @@ describe("make demo (scripts/demo.mjs)", () => {
   it("with DEMO_HISTORY replays a simulated past first: closed days with energy and a baseload", async () => {
     const demo = startDemo({ DEMO_HISTORY: "2d" }, ["--no-prometheus"]);
     await waitFor(() => demo.output().includes("Press Ctrl-C to stop."), 120_000, "the demo banner");
-    expect(demo.output()).toMatch(/History\s+2 days replayed in \d+ s/);
+    expect(demo.output()).toMatch(/History\s+2d replayed in \d+ s/);
     expect(demo.output()).toMatch(/replayed 2880 readings from \S+history\.bin .* \(0 frames rejected/);
     const display = demo.url("In Home Display");
     // Statistics published during the replay have a replayed day as "current"; wait for the real today.
