@@ -22,10 +22,11 @@ NODE24 := $(NODE24_DIR)/node_modules/$(NODE24_PKG)/bin/node
 COMPOSE_ALL := docker compose --profile meter --profile demo --profile notify
 
 .PHONY: help install build typecheck lint test test-unit test-unit-node24 test-integration test-containers test-deps \
-  bench bench-stack images demo env up up-demo down logs doctor clean
+  bench bench-stack images demo demo-history env up up-demo down logs doctor clean
 
 help:
 	@echo "make demo        start the product natively (embedded broker + simulator), no Docker needed"
+	@echo "make demo-history the same after a simulated past week (DEMO_HISTORY=7d), so statistics have days"
 	@echo "make env         create .env from .env.example with random passwords"
 	@echo "make up / down   docker compose up -d / down (make up-demo: with the simulated meter)"
 	@echo "make test        install what is missing, type-check, lint, run unit and integration tests"
@@ -90,6 +91,10 @@ bench: build
 demo: build
 	node scripts/demo.mjs
 
+# The demo after a simulated past week replayed in a minute, so the statistics have days to show.
+demo-history: build
+	DEMO_HISTORY=$${DEMO_HISTORY:-7d} node scripts/demo.mjs
+
 env:
 	node scripts/init-env.mjs
 
@@ -105,8 +110,9 @@ down:
 logs:
 	docker compose logs -f --tail=100
 
+# Reads .env like compose does (source, key, key files from ./config/ingest); the environment wins.
 doctor: build
-	node packages/cli/dist/main.js doctor --source "$${SMARTY_SOURCE:-serial:///dev/ttyUSB0}"
+	node scripts/doctor-env.mjs
 
 clean:
 	rm -rf node_modules .cache packages/*/dist services/*/dist packages/*/*.tsbuildinfo services/*/*.tsbuildinfo

@@ -6,3 +6,4 @@ export declare function prometheusConfig(
   dir: string,
   ports: { readonly metricsPort: number; readonly prometheusPort: number },
 ): string;
+export declare function historyMs(text: string | undefined): number;

@@ -1,6 +1,7 @@
 /**
- * Helpers of scripts/demo.mjs: find a daemon, wait for a condition, and Prometheus's configuration for the demo,
- * which is the committed prometheus/prometheus.yml with only the scrape targets and rule paths moved to this machine.
+ * Helpers of scripts/demo.mjs: find a daemon, wait for a condition, Prometheus's configuration for the demo (the
+ * committed prometheus/prometheus.yml with only the scrape targets and rule paths moved to this machine), and the
+ * length of the history (DEMO_HISTORY).
  */
 import { accessSync, constants, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
@@ -70,4 +71,15 @@ export function prometheusConfig(dir, { metricsPort, prometheusPort }) {
   const out = join(dir, "prometheus.yml");
   writeFileSync(out, stringify(config));
   return out;
+}
+
+/** `7d`, `36h`, `90m` → milliseconds; "" or "0" → 0 (no history). Throws on anything else. */
+export function historyMs(text) {
+  const t = (text ?? "").trim();
+  if (t === "" || t === "0") return 0;
+  const m = /^(\d+(?:\.\d+)?)(d|h|m)$/.exec(t);
+  const ms = m ? Number(m[1]) * { d: 86_400_000, h: 3_600_000, m: 60_000 }[m[2]] : Number.NaN;
+  if (!(ms > 0) || ms > 60 * 86_400_000)
+    throw new Error(`DEMO_HISTORY / --history must be like 7d, 36h or 90m (at most 60d), not '${t}'`);
+  return ms;
 }

@@ -205,6 +205,16 @@ describe("docker-compose.yml", () => {
     expect(ingest.devices?.[0]).toMatch(/^\$\{SMARTY_SERIAL_DEVICE:-[^}]+\}:\/dev\/smarty-p1$/);
     expect(String(ingest.environment?.SMARTY_SOURCE)).toContain("serial:///dev/smarty-p1");
   });
+
+  it("gives the doctor (cli) the keys ingest reads, key files and their mounted folder included", () => {
+    const ingest = compose.services.ingest as ComposeService;
+    const cli = compose.services.cli as ComposeService;
+    for (const name of ["SMARTY_SOURCE", "SMARTY_KEY", "SMARTY_KEY_FILE", "SMARTY_KEYS", "SMARTY_KEYS_FILE"])
+      expect(cli.environment?.[name], name).toBe(ingest.environment?.[name]);
+    const keyFolder = (ingest.volumes ?? []).find((v) => v.startsWith("./config/ingest:"));
+    expect(keyFolder).toBeDefined();
+    expect(cli.volumes ?? []).toContain(keyFolder);
+  });
 });
 
 function dockerfileOf(svc: ComposeService): string {

@@ -7,6 +7,7 @@
  * own: 2 authentication failed, 3 CRC mismatch, 4 malformed frame.
  */
 import type { Readable, Writable } from "node:stream";
+import type { DoctorOptions } from "@smarty/ingest-core";
 
 export const EXIT = {
   ok: 0,
@@ -30,6 +31,8 @@ export interface CliIo {
   readonly now: () => number;
   /** Binary output is refused on a terminal. */
   readonly stdoutIsTty: boolean;
+  /** Timers of commands that wait (the doctor's listening and progress); the system clock when absent. */
+  readonly clock?: DoctorOptions["clock"];
 }
 
 export interface Command {

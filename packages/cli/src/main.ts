@@ -3,7 +3,7 @@
  * The `smarty` command. Each command is a file in src/commands exporting a Command; this table is the only place
  * that lists them, so adding one is an import and a line in COMMANDS.
  */
-import { realpathSync } from "node:fs";
+import { readFileSync, realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { CliError, type CliIo, type Command, EXIT, say, UsageError } from "./command.js";
 import { decodeCommand } from "./commands/decode.js";
@@ -20,6 +20,16 @@ export const COMMANDS: readonly Command[] = [
   replayCommand,
 ];
 
+/** The version of this package: src/ and dist/ both sit next to package.json (so does the image's copy). */
+export function cliVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version?: string };
+    return pkg.version ?? "unknown";
+  } catch {
+    return "unknown";
+  }
+}
+
 function overview(commands: readonly Command[]): string {
   const width = Math.max(...commands.map((c) => c.name.length), 4);
   const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
@@ -31,6 +41,8 @@ function overview(commands: readonly Command[]): string {
     "commands:",
     ...lines,
     `  ${"help".padEnd(width)}  show this text, or a command's help: smarty help <command>`,
+    "",
+    "  -V, --version  print the version",
     "",
     "Run 'smarty <command> --help' for the options of a command.",
   ].join("\n");
@@ -50,6 +62,10 @@ export async function runCli(argv: readonly string[], io: CliIo, commands = COMM
       return EXIT.usage;
     }
     io.stdout.write(`${topic ? topic.usage : overview(commands)}\n`);
+    return EXIT.ok;
+  }
+  if (name === "--version" || name === "-V") {
+    io.stdout.write(`smarty ${cliVersion()}\n`);
     return EXIT.ok;
   }
   const command = commands.find((c) => c.name === name);

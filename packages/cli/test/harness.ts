@@ -14,6 +14,8 @@ export interface CliRunOptions {
   readonly now?: () => number;
   readonly stdoutIsTty?: boolean;
   readonly commands?: readonly Command[];
+  /** Timers and time of long-running commands (the doctor's listening); the system clock when absent. */
+  readonly clock?: CliIo["clock"];
 }
 
 export interface CliResult {
@@ -56,6 +58,7 @@ export function startCli(argv: readonly string[], options: CliRunOptions = {}): 
     signal: controller.signal,
     now: options.now ?? (() => Date.now()),
     stdoutIsTty: options.stdoutIsTty ?? false,
+    ...(options.clock ? { clock: options.clock } : {}),
   };
   const done = runCli(argv, io, options.commands ?? COMMANDS).then((code) => ({
     code,

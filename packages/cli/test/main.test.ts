@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { Command } from "../src/command.js";
 import { COMMANDS } from "../src/main.js";
@@ -45,5 +46,19 @@ describe("smarty", () => {
     const r = await runCliInProcess(["boom"], { commands: [...COMMANDS, boom] });
     expect(r.code).toBe(70);
     expect(r.stderr).toBe("smarty boom: internal error: disk on fire\n");
+  });
+});
+
+describe("smarty --version", () => {
+  it("prints the version of the package on stdout with exit 0, for --version and -V", async () => {
+    const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+      version: string;
+    };
+    for (const flag of ["--version", "-V"]) {
+      const r = await runCliInProcess([flag]);
+      expect(r.code).toBe(0);
+      expect(r.stdout.toString()).toBe(`smarty ${version}\n`);
+      expect(r.stderr).toBe("");
+    }
   });
 });

@@ -136,6 +136,12 @@ export const periodStatisticsSchema = z.object({
   voltage_swells: z.number().int().nullable(),
   power_failures: z.number().int().nullable(),
   power_class_excess_kwh: z.number().nullable(),
+  /**
+   * Always-on power in W: a day's 10th percentile of its quarter-hour import power (quarters without export), a
+   * week's or month's median of its days; null with too little data (docs/notifier.md, "Baseload"). Absent in
+   * statistics from before it existed.
+   */
+  baseload_w: z.number().nullable().optional(),
   mbus: z.array(z.object({ channel: z.number().int(), medium: z.string(), consumption: z.number(), unit: z.string() })),
   cost: costSchema.nullable(),
   readings: z.number().int().nonnegative(),

@@ -43,7 +43,20 @@ export interface DoctorOptions {
   readonly logger?: Logger;
   /** Stops listening early (Ctrl-C). */
   readonly signal?: AbortSignal;
+  /**
+   * Called once a second while listening (the default 15 s would otherwise be silent) with what arrived so far.
+   */
+  readonly onProgress?: (progress: DoctorProgress) => void;
 }
+
+export interface DoctorProgress {
+  /** Time since listening started, ms. */
+  readonly elapsedMs: number;
+  readonly counters: Counters;
+}
+
+/** How often `onProgress` is called. */
+export const DOCTOR_PROGRESS_MS = 1000;
 
 /** Plain-words verdict from the counters of a listening session. */
 export function doctorVerdict(
@@ -154,9 +167,17 @@ export async function diagnose(options: DoctorOptions): Promise<DoctorReport> {
   const timer = clock.setTimeout(finish, durationMs);
   options.signal?.addEventListener("abort", finish, { once: true });
   const started = clock.now();
+  const onProgress = options.onProgress;
+  const ticker = onProgress
+    ? clock.setInterval(
+        () => onProgress({ elapsedMs: clock.now() - started, counters: { ...monitor.counters } }),
+        DOCTOR_PROGRESS_MS,
+      )
+    : undefined;
   await source.start();
   await done;
   clock.clearTimeout(timer);
+  if (ticker !== undefined) clock.clearInterval(ticker);
   options.signal?.removeEventListener("abort", finish);
   await source.stop();
   const meters = [...monitor.meters].sort();

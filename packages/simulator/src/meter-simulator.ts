@@ -40,6 +40,12 @@ export interface MeterSimulatorOptions {
   readonly longMessagesPerDay?: number;
   /** Keep every frame's TruthRecord in `truthLog` (default false: memory grows with the run). */
   readonly recordTruth?: boolean;
+  /**
+   * A past stretch before `start`, sampled more coarsely: the first telegrams run from `start − durationMs`
+   * (rounded up to whole `intervalMs`) every `intervalMs` until before `start`, then every `intervalMs` of the
+   * options. Registers and the frame counter continue across, so a demo can show a week of history in minutes.
+   */
+  readonly history?: { readonly durationMs: number; readonly intervalMs: number };
 }
 
 export interface SimulatedFrame {
@@ -80,6 +86,9 @@ export class MeterSimulator {
   readonly identity: MeterIdentity;
   readonly installation: Installation;
   private readonly start: number;
+  /** Telegrams of the history stretch, before `start`. */
+  readonly historyFrames: number;
+  private readonly historyIntervalMs: number;
   private readonly rng: Prng;
   private readonly truths: TruthRecord[] = [];
   private index = 0;
@@ -98,6 +107,11 @@ export class MeterSimulator {
     this.intervalMs = options.intervalMs ?? 10_000;
     if (!Number.isInteger(this.intervalMs) || this.intervalMs < 1) throw new RangeError("intervalMs must be ≥ 1");
     this.start = Math.floor(options.start / 1000) * 1000;
+    const h = options.history;
+    this.historyIntervalMs = h?.intervalMs ?? this.intervalMs;
+    if (!Number.isInteger(this.historyIntervalMs) || this.historyIntervalMs < 1)
+      throw new RangeError("history intervalMs must be ≥ 1");
+    this.historyFrames = h ? Math.ceil(Math.max(0, h.durationMs) / this.historyIntervalMs) : 0;
     const profile = options.profile ?? "household";
     const meterId = options.meterId ?? DEFAULT_METER_ID;
     this.systemTitle = Buffer.from(options.systemTitle ?? defaultSystemTitle(meterId));
@@ -126,7 +140,7 @@ export class MeterSimulator {
     this.sags = [setup.int(0, 20), setup.int(0, 20), setup.int(0, 20)];
     this.frameCounterStart = options.frameCounterStart ?? setup.int(0x10000, 0xffffff);
     this.rng = new Prng(mixSeed(options.seed, 2));
-    this.gasCapture = { litres: this.reg.gas.wholeUnits, time: Math.floor(this.start / HOUR_MS) * HOUR_MS };
+    this.gasCapture = { litres: this.reg.gas.wholeUnits, time: Math.floor(this.timeOf(0) / HOUR_MS) * HOUR_MS };
   }
 
   /** Every TruthRecord so far, when `recordTruth` is set (otherwise empty). */
@@ -141,14 +155,20 @@ export class MeterSimulator {
 
   /** Time of the next telegram. */
   get nextTime(): number {
-    return this.start + this.index * this.intervalMs;
+    return this.timeOf(this.index);
+  }
+
+  /** Time of telegram `index`: the history stretch first, then start + n × interval. */
+  private timeOf(index: number): number {
+    if (index < this.historyFrames) return this.start - (this.historyFrames - index) * this.historyIntervalMs;
+    return this.start + (index - this.historyFrames) * this.intervalMs;
   }
 
   /** Produces the next telegram (and frame, with a key). */
   next(): SimulatedFrame {
     const index = this.index++;
-    const time = this.start + index * this.intervalMs;
-    const dt = index === 0 ? 0 : this.intervalMs;
+    const time = this.timeOf(index);
+    const dt = index === 0 ? 0 : time - this.timeOf(index - 1);
     const local = localTime(time);
     const plan = this.planFor(local);
     const flows = flowsAt(this.installation, plan, local, time);

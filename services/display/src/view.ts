@@ -42,6 +42,8 @@ export interface PeriodView {
   /** True when the cost is DISPLAY_PRICE_PER_KWH × imported energy rather than the notifier's tariff. */
   readonly cost_estimated: boolean;
   readonly peak_15min_kw: number | null;
+  /** Always-on power in W (the notifier's baseload: the day's, or the month's median of its days). */
+  readonly baseload_w: number | null;
 }
 
 export interface MbusView {
@@ -122,6 +124,7 @@ function periodView(p: PeriodStatistics | null | undefined, s: ViewSettings): Pe
     currency,
     cost_estimated: estimated,
     peak_15min_kw: p.peak_15min_import_kw,
+    baseload_w: p.baseload_w ?? null,
   };
 }
 

@@ -96,6 +96,7 @@ describe("meterView", () => {
       currency: "EUR",
       cost_estimated: false,
       peak_15min_kw: null,
+      baseload_w: null,
     });
     expect(v.month).toMatchObject({ import_kwh: 214.6, cost: null, peak_15min_kw: 8.9 });
     expect(v.mbus[0]?.today).toBe(1.84);
@@ -107,5 +108,15 @@ describe("meterView", () => {
     // 9.84 kWh × 0.30 €/kWh = 2.952 €, rounded to the cent.
     expect(v.today).toMatchObject({ cost: 2.95, currency: "EUR", cost_estimated: true });
     expect(v.month?.cost).toBeNull();
+  });
+
+  it("shows the baseload of today and of this month (the median of its days), null while unknown", () => {
+    const stats = statistics("SAG1030700012701", { baseload_w: 185 }, { baseload_w: 210 });
+    const v = meterView(entry(), stats, settings, NOW, 30_000);
+    expect(v.today?.baseload_w).toBe(185);
+    expect(v.month?.baseload_w).toBe(210);
+    // Statistics from a notifier without the field, or a day with too little data.
+    const old = statistics("SAG1030700012701", {}, { baseload_w: null });
+    expect(meterView(entry(), old, settings, NOW, 30_000).today?.baseload_w).toBeNull();
   });
 });

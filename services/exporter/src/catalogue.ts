@@ -167,6 +167,10 @@ export const STATISTICS_FAMILIES = {
     "smarty_statistics_start_timestamp_seconds",
     "Start of the period, local midnight in Europe/Luxembourg, Unix seconds.",
   ),
+  baseload: statisticsGauge(
+    "smarty_statistics_baseload_watts",
+    "Always-on power: a day's 10th percentile of quarter-hour import power, a week's or month's median of its days.",
+  ),
   end: statisticsGauge(
     "smarty_statistics_end_timestamp_seconds",
     "End of the period (exclusive), local midnight in Europe/Luxembourg, Unix seconds.",

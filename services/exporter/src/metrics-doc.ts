@@ -127,6 +127,13 @@ ${simpleTable(Object.values(INGEST_FAMILIES), {
   smarty_ingest_state: { state: "`ok`, `no_data`, `no_frames`, `wrong_key`, `errors`, …" },
 })}
 
+## Statistics (from the notifier)
+
+From the retained \`<base>/<meter_id>/statistics\` JSON of the notifier; only while the notifier runs. The baseload
+is defined in [notifier.md](notifier.md#baseload).
+
+${simpleTable(Object.values(STATISTICS_FAMILIES))}
+
 ## Exporter
 
 ${simpleTable(Object.values(EXPORTER_FAMILIES), {

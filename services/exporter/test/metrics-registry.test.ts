@@ -1,10 +1,11 @@
-import { ingestHealthSchema } from "@smarty/contracts";
+import { ingestHealthSchema, statisticsSchema } from "@smarty/contracts";
 import type { Reading } from "@smarty/p1";
 import { ManualClock } from "@smarty/service-kit";
 import { describe, expect, it } from "vitest";
 import { IngestStatus } from "../src/ingest-status.js";
 import { createMetrics } from "../src/metrics-registry.js";
 import { ReadingCache } from "../src/reading-cache.js";
+import { StatisticsCache } from "../src/statistics-cache.js";
 import { parseExposition, seriesOf } from "./exposition.js";
 import { goldenHealth } from "./golden-inputs.js";
 import { simulatedReading } from "./simulated-reading.js";
@@ -15,13 +16,14 @@ function setup() {
   const clock = new ManualClock(T0);
   const cache = new ReadingCache({ clock, staleAfterMs: 60_000 });
   const ingest = new IngestStatus();
-  const metrics = createMetrics({ cache, ingest, powerClassWatts: 7000, defaultMetrics: false });
+  const statistics = new StatisticsCache();
+  const metrics = createMetrics({ cache, ingest, statistics, powerClassWatts: 7000, defaultMetrics: false });
   const scrape = async () => parseExposition(await metrics.registry.metrics());
   const put = (meterId: string, extra: Partial<Reading> = {}, longMessage?: string) => {
     const r = { ...simulatedReading({ meterId, timeMs: clock.now(), elapsedS: 0, longMessage }), ...extra } as Reading;
     cache.put(r, false, meterId);
   };
-  return { clock, cache, ingest, metrics, scrape, put };
+  return { clock, cache, ingest, statistics, metrics, scrape, put };
 }
 
 describe("metrics registry", () => {
@@ -147,5 +149,50 @@ describe("metrics registry", () => {
     const { scrape } = setup();
     const s = await scrape();
     expect(seriesOf(s, "smarty_exporter_messages_rejected_total")).toHaveLength(4);
+  });
+
+  it("exports the baseload of each meter's last closed day from the notifier's statistics", async () => {
+    const { statistics, scrape } = setup();
+    const day = (baseload: number | null | undefined) => ({
+      period: "day",
+      start: "2026-01-01T00:00:00+01:00",
+      end: "2026-01-02T00:00:00+01:00",
+      complete: true,
+      energy_import_kwh: 8,
+      energy_export_kwh: 0,
+      peak_15min_import_kw: null,
+      peak_15min_at: null,
+      voltage_min_v: { l1: null, l2: null, l3: null },
+      voltage_max_v: { l1: null, l2: null, l3: null },
+      voltage_sags: null,
+      voltage_swells: null,
+      power_failures: null,
+      power_class_excess_kwh: null,
+      ...(baseload === undefined ? {} : { baseload_w: baseload }),
+      mbus: [],
+      cost: null,
+      readings: 8640,
+    });
+    const stats = (meter: string, previous: ReturnType<typeof day> | null) =>
+      statisticsSchema.parse({
+        meter_id: meter,
+        updated_at: "2026-01-02T10:00:00+01:00",
+        current: { day: { ...day(999), complete: false }, week: day(null), month: day(null) },
+        previous: { day: previous, week: null, month: null },
+      });
+    const put = (meter: string, previous: ReturnType<typeof day> | null) =>
+      statistics.put(meter, stats(meter, previous));
+    put("M1", day(230));
+    put("M2", null); // no closed day yet
+    put("M3", day(undefined)); // a notifier from before the baseload
+    put("M4", day(null)); // too little data that day
+    const closed = (x: Map<string, number>) =>
+      seriesOf(x, "smarty_statistics_baseload_watts").filter((k) => k.includes('window="previous"'));
+    const s = await scrape();
+    const m1 = 'smarty_statistics_baseload_watts{meter="M1",period="day",window="previous"}';
+    expect(closed(s)).toEqual([m1]);
+    expect(s.get(m1)).toBe(230);
+    statistics.remove("M1");
+    expect(closed(await scrape())).toEqual([]);
   });
 });

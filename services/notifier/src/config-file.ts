@@ -86,6 +86,20 @@ export const rulesSchema = z.object({
   /** A reading's meter time is ahead of what the clocks allow (a meter clock glitch or a forged frame). */
   meter_clock: eventRule("warning", "1h", "15m"),
   ingest_untrusted: eventRule("critical", "1h", "1h"),
+  /** A closed day's baseload (always-on power) well above the median of the days before (alerts/rules-baseload.ts). */
+  baseload_high: z
+    .object({
+      ...common("info", "24h"),
+      /** Above this many times the usual baseload … */
+      ratio: z.number().min(1).default(1.5),
+      /** … and at least this many watts above it (a 40 W baseload doubling is no news). */
+      min_increase_w: z.number().nonnegative().default(50),
+      /** Closed days the usual level is the median of. */
+      days: z.number().int().min(1).max(60).default(14),
+      /** Fewer days with a baseload than this: no judgement yet. */
+      min_days: z.number().int().min(1).default(7),
+    })
+    .prefault({}),
 });
 export type RulesConfig = z.infer<typeof rulesSchema>;
 export type RuleName = keyof RulesConfig;

@@ -143,6 +143,7 @@ export class NotifierCore implements Component, BotBackend {
     }
     this.latestByMeter.set(meterId, { reading, receivedAt: now });
     await this.o.alerts.onReading(meterId, reading, r.sample, this.o.stats.quarterProgress(meterId));
+    if (r.closed.length > 0) await this.o.alerts.onPeriodsClosed(meterId, r.closed);
     const statistics = await this.o.stats.statistics(meterId, now);
     if (!statistics) return;
     this.stats.set(meterId, statistics);

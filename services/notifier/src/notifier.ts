@@ -142,6 +142,7 @@ export async function createNotifier(config: NotifierConfig, deps: NotifierDeps)
     clock,
     log: log.child({ component: "alerts" }),
     knownMeters: () => stats.meters(),
+    dayHistory: (meterId, from, to) => stats.store.historyRange(meterId, "day", from, to),
     ...(deps.alertTickMs ? { tickMs: deps.alertTickMs } : {}),
   });
   const core = new NotifierCore({

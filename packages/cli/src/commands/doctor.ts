@@ -3,8 +3,10 @@
  * garbled signal (not inverted / wrong baud rate), plaintext DSMR, encrypted frames with a missing or wrong key, or
  * good readings with the meter id. It runs the ingest's own pipeline, so its verdict is what the service would do.
  */
+import { readFileSync } from "node:fs";
 import {
   createSource,
+  type DoctorProgress,
   type DoctorReport,
   diagnose,
   type KeyError,
@@ -14,7 +16,7 @@ import {
 } from "@smarty/ingest-core";
 import type { DecoderOptions } from "@smarty/p1";
 import { durationOption, keyOption, optionalFile, parseCommandArgs } from "../cli-args.js";
-import { type CliIo, type Command, EXIT, UsageError } from "../command.js";
+import { CliError, type CliIo, type Command, EXIT, say, UsageError } from "../command.js";
 
 const OPTIONS = {
   source: { type: "string" },
@@ -29,10 +31,12 @@ const USAGE = `usage: smarty doctor [--source <source>] [--key <32 hex>] [--dura
 
 Listens to the meter for up to 15 s (a Smarty meter sends every 10 s) and says in plain words what arrives:
 nothing, a garbled signal, plaintext DSMR telegrams, encrypted frames with a missing or wrong key, or good
-readings with the meter id. It stops at the first complete frame.
+readings with the meter id. It stops at the first complete frame. While it listens, a line a second on stderr
+says what arrived so far (stdout keeps only the report, so --json stays clean).
 
   --source S        serial:///dev/ttyUSB0 (default, or SMARTY_SOURCE), tcp://HOST:PORT, file:///PATH or -
-  --key <32 hex>    the P1 key (or SMARTY_KEY; SMARTY_KEYS for per-meter keys); omit it to test a plaintext meter
+  --key <32 hex>    the P1 key (or SMARTY_KEY, or the file SMARTY_KEY_FILE names; SMARTY_KEYS or SMARTY_KEYS_FILE
+                    for per-meter keys); omit it to test a plaintext meter
   --aad-key <32 hex> authentication key of the AAD (default 00112233445566778899AABBCCDDEEFF)
   --no-verify-tag   do not check the GCM tag (for meters reported to fail it)
   --duration D      how long to listen at most (default 15s)
@@ -54,17 +58,37 @@ const VERDICT_EXIT: Readonly<Record<DoctorReport["verdict"], number>> = {
   unreachable: 1,
 };
 
-function decoderFrom(values: { key?: string; "aad-key"?: string; "no-verify-tag"?: boolean }, io: CliIo) {
-  const keyText = values.key ?? io.env.SMARTY_KEY;
-  let keysBySystemTitle: Map<string, Buffer> | undefined;
+/**
+ * A secret from NAME or the file NAME_FILE names, read the way the services read it (service-kit's loadConfig):
+ * both set is an error, a trailing newline is dropped, and neither the value nor the file's content is echoed.
+ */
+function secretFromEnv(io: CliIo, name: string): string | undefined {
+  const direct = io.env[name] || undefined;
+  const file = io.env[`${name}_FILE`] || undefined;
+  if (direct !== undefined && file !== undefined) throw new UsageError(`set either ${name} or ${name}_FILE, not both`);
+  if (file === undefined) return direct;
   try {
-    const list = parseKeyList(io.env.SMARTY_KEYS ?? "");
+    return readFileSync(file, "utf8").replace(/\r?\n$/, "");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? "error";
+    throw new CliError(`${name}_FILE: cannot read ${file} (${code})`, EXIT.noInput, { cause: err });
+  }
+}
+
+function decoderFrom(values: { key?: string; "aad-key"?: string; "no-verify-tag"?: boolean }, io: CliIo) {
+  const envKey = secretFromEnv(io, "SMARTY_KEY");
+  const keyText = values.key ?? envKey;
+  const keyName = io.env.SMARTY_KEY_FILE ? "SMARTY_KEY_FILE" : "SMARTY_KEY";
+  let keysBySystemTitle: Map<string, Buffer> | undefined;
+  const keysText = secretFromEnv(io, "SMARTY_KEYS");
+  try {
+    const list = parseKeyList(keysText ?? "");
     if (list.size > 0) keysBySystemTitle = list;
   } catch (err) {
     throw new UsageError(`SMARTY_KEYS: ${(err as KeyError).message}`);
   }
   const decoder: DecoderOptions = {
-    ...(keyText ? { key: keyOption(keyText, values.key === undefined ? "SMARTY_KEY" : "--key") } : {}),
+    ...(keyText ? { key: keyOption(keyText, values.key === undefined ? keyName : "--key") } : {}),
     ...(keysBySystemTitle ? { keysBySystemTitle } : {}),
     ...(values["aad-key"] ? { authenticationKey: keyOption(values["aad-key"], "--aad-key") } : {}),
     verifyTag: values["no-verify-tag"] !== true,
@@ -84,6 +108,13 @@ function report(r: DoctorReport): string {
   ];
   if (r.meters.length > 0) lines.push(`  meter           ${r.meters.join(", ")}`);
   return lines.join("\n");
+}
+
+function progressLine(p: DoctorProgress): string {
+  const c = p.counters;
+  const frames = c.frames_ok + c.authentication_failures + c.crc_failures + c.format_errors;
+  const seen = frames === 0 ? "no frame yet" : `${frames} frame${frames === 1 ? "" : "s"}`;
+  return `${Math.round(p.elapsedMs / 1000)} s: ${c.bytes} bytes, ${seen}`;
 }
 
 export const doctorCommand: Command = {
@@ -108,7 +139,16 @@ export const doctorCommand: Command = {
       reconnectMaxMs: 2000,
       stdin: io.stdin,
     });
-    const result = await diagnose({ source, decoder, durationMs, signal: io.signal });
+    say(io, "doctor", `listening to ${source.description} for up to ${Math.round(durationMs / 1000)} s`);
+    const result = await diagnose({
+      source,
+      decoder,
+      durationMs,
+      signal: io.signal,
+      ...(io.clock ? { clock: io.clock } : {}),
+      // Progress goes to stderr: stdout carries only the report, which --json makes machine-readable.
+      onProgress: (p) => say(io, "doctor", progressLine(p)),
+    });
     io.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : `${report(result)}\n`);
     if (result.verdict === "errors" && result.counters.crc_failures === 0) return EXIT.format;
     return VERDICT_EXIT[result.verdict];

@@ -24,11 +24,15 @@ const OPTIONS = {
   out: { type: "string" },
   speed: { type: "string" },
   "meter-id": { type: "string" },
+  history: { type: "string" },
+  "history-interval": { type: "string" },
+  "history-out": { type: "string" },
 } as const;
 
 const USAGE = `usage: smarty simulate --key <32 hex> [--seed N] [--interval 10s] [--count N]
                        [--profile household|pv|three-phase] [--plain] [--hex] [--start <ISO time>]
                        [--out FILE|tcp://HOST:PORT|pty|pty:PATH] [--speed realtime|max|<factor>]
+                       [--history 7d [--history-interval 1m] [--history-out FILE]]
 
 Writes a simulated Smarty meter stream: encrypted frames (or plaintext telegrams with --plain) with registers
 that grow with the power integrated over time, three phases, a gas meter on M-Bus channel 1, voltage sags and
@@ -51,6 +55,11 @@ long messages now and then. The same seed gives the same stream.
   --out pty[:PATH]        serve on a pseudo-terminal made with socat; its path is printed on stderr
   --speed S               realtime (default: one frame per interval), max (as fast as possible), or a factor
                           such as 60 (sixty times real time)
+  --history D             first a past stretch of D (e.g. 7d) before the start, written as fast as possible;
+                          registers and frame counter continue into the live stream
+  --history-interval D    time between the history telegrams (default 1m)
+  --history-out FILE      write the history to FILE instead of --out (e.g. for 'smarty replay'), then go on
+                          with --out
   -h, --help              this text
 
 exit codes: 0 done or interrupted, 64 bad usage, 74 output failed`;
@@ -61,6 +70,14 @@ function startOption(text: string): number {
   const ms = ISO_TIME.test(text.trim()) ? Date.parse(text.trim()) : Number.NaN;
   if (Number.isNaN(ms))
     throw new UsageError("--start must be an ISO 8601 time with Z or an offset, e.g. 2026-03-29T01:00:00Z");
+  return ms;
+}
+
+/** `7d`, `12h`, `90m`: the history length (days allowed, unlike the other durations). */
+function historyDuration(text: string): number {
+  const days = /^(\d+(?:\.\d+)?)d$/.exec(text.trim());
+  const ms = days ? Math.round(Number(days[1]) * 86_400_000) : durationOption(text, "--history");
+  if (!(ms > 0) || ms > 400 * 86_400_000) throw new UsageError("--history must be a duration such as 7d, 12h or 90m");
   return ms;
 }
 
@@ -90,6 +107,15 @@ export const simulateCommand: Command = {
     const speed = speedOption(values.speed ?? "realtime");
     const start = values.start === undefined ? io.now() : startOption(values.start);
     const target = parseOutputTarget(values.out);
+    if (values.history === undefined && (values["history-out"] ?? values["history-interval"]) !== undefined)
+      throw new UsageError("--history-out and --history-interval need --history");
+    const history =
+      values.history === undefined
+        ? undefined
+        : {
+            durationMs: historyDuration(values.history),
+            intervalMs: durationOption(values["history-interval"] ?? "1m", "--history-interval"),
+          };
     if (speed === "max" && count === undefined && target.kind !== "stdout") {
       throw new UsageError("--speed max writes without pause; give --count so it ends");
     }
@@ -105,7 +131,33 @@ export const simulateCommand: Command = {
       ...(key ? { key } : {}),
       ...(aad ? { authenticationKey: aad } : {}),
       ...(values["meter-id"] ? { meterId: values["meter-id"] } : {}),
+      ...(history ? { history } : {}),
     });
+    if (simulator.historyFrames > 0) {
+      const historyTarget = values["history-out"] === undefined ? undefined : parseOutputTarget(values["history-out"]);
+      if (historyTarget && historyTarget.kind !== "file")
+        throw new UsageError("--history-out must be a FILE (the history is written at once)");
+      if (historyTarget) {
+        const out = createOutput(historyTarget, io.stdout);
+        const count = simulator.historyFrames;
+        try {
+          await out.start();
+          await runSimulation({
+            simulator,
+            output: out,
+            encoding: { plain, hex },
+            count,
+            speed: "max",
+            signal: io.signal,
+          });
+        } catch (err) {
+          throw new CliError(`cannot write ${out.description}: ${(err as Error).message}`, EXIT.io, { cause: err });
+        } finally {
+          await out.stop();
+        }
+        say(io, "simulate", `wrote ${count} history frames to ${out.description}`);
+      }
+    }
     const output = createOutput(target, io.stdout);
     try {
       await output.start();
@@ -123,7 +175,20 @@ export const simulateCommand: Command = {
     if (output instanceof PtyOutput) say(io, "simulate", `pty device ${output.path} (${output.devicePath})`);
     let written = 0;
     try {
-      written = await runSimulation({ simulator, output, encoding: { plain, hex }, count, speed, signal: io.signal });
+      // History not sent to its own file goes first, as fast as the output takes it.
+      const pending = simulator.historyFrames - simulator.count;
+      if (pending > 0) {
+        const encoding = { plain, hex };
+        written += await runSimulation({
+          simulator,
+          output,
+          encoding,
+          count: pending,
+          speed: "max",
+          signal: io.signal,
+        });
+      }
+      written += await runSimulation({ simulator, output, encoding: { plain, hex }, count, speed, signal: io.signal });
     } finally {
       await output.stop();
     }

@@ -1,8 +1,13 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
 import { encodeTelegram } from "@smarty/p1";
 import { MeterSimulator } from "@smarty/simulator";
 import { freePort } from "@smarty/testkit";
 import { describe, expect, it } from "vitest";
-import { runCliInProcess } from "../harness.js";
+import { runCliInProcess, startCli } from "../harness.js";
+import { TestClock } from "../test-clock.js";
 
 const KEY = "000102030405060708090A0B0C0D0E0F";
 const WRONG = "0F0E0D0C0B0A09080706050403020100";
@@ -63,4 +68,58 @@ describe("smarty doctor", () => {
     expect(r.code).toBe(64);
     expect(r.stderr).toContain("--source must be serial:///dev/");
   });
+
+  it("reads the key from SMARTY_KEY_FILE, as ingest does (a trailing newline is fine)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "smarty-doctor-"));
+    try {
+      const file = join(dir, "p1-key");
+      writeFileSync(file, `${KEY}\n`);
+      const r = await runCliInProcess(["doctor", "--source", "-"], {
+        stdin: frames(2),
+        env: { SMARTY_KEY_FILE: file },
+      });
+      expect(r.code).toBe(0);
+      expect(r.stdout.toString()).toMatch(/^Good readings: encrypted frames, the key is right\./);
+      const both = await runCliInProcess(["doctor", "--source", "-"], {
+        stdin: frames(1),
+        env: { SMARTY_KEY: KEY, SMARTY_KEY_FILE: file },
+      });
+      expect(both.code).toBe(64);
+      expect(both.stderr).toContain("set either SMARTY_KEY or SMARTY_KEY_FILE, not both");
+      const missing = await runCliInProcess(["doctor", "--source", "-"], {
+        stdin: frames(1),
+        env: { SMARTY_KEY_FILE: join(dir, "absent") },
+      });
+      expect(missing.code).toBe(66);
+      expect(missing.stderr).toContain(`SMARTY_KEY_FILE: cannot read ${join(dir, "absent")} (ENOENT)`);
+      expect(both.stderr + missing.stderr + r.stderr).not.toContain(KEY);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("shows progress on stderr once a second while it listens, and keeps stdout pure JSON", async () => {
+    const clock = new TestClock();
+    const stdin = new PassThrough();
+    const run = startCli(["doctor", "--source", "-", "--key", KEY, "--json"], { stdin, clock });
+    await until(() => clock.pending > 1);
+    stdin.write(Buffer.alloc(100, 0x7e));
+    clock.advance(1000);
+    await until(() => run.stderr().includes("1 s"));
+    clock.advance(2000);
+    await until(() => run.stderr().includes("3 s"));
+    expect(run.stderr()).toMatch(/^smarty doctor: listening to stdin for up to 15 s/);
+    expect(run.stderr()).toContain("smarty doctor: 1 s: 100 bytes, no frame yet");
+    expect(run.stderr()).toContain("smarty doctor: 3 s: 100 bytes, no frame yet");
+    expect(run.stdout().length).toBe(0);
+    clock.advance(12_000);
+    const r = await run.done;
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout.toString())).toMatchObject({ verdict: "garbled" });
+  });
 });
+
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !check(); i++) await new Promise((r) => setImmediate(r));
+  expect(check()).toBe(true);
+}

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { FrameSplitter, type SplitFrame } from "@smarty/p1";
+import { FrameSplitter, parseTelegram, type SplitFrame } from "@smarty/p1";
 import { tempDir } from "@smarty/testkit";
 import { afterEach, describe, expect, it } from "vitest";
 import { runCliInProcess } from "../harness.js";
@@ -65,6 +65,54 @@ describe("smarty simulate", () => {
     const parsed = await runCliInProcess(["parse"], { stdin: telegrams[2]!.bytes });
     expect(parsed.code).toBe(0);
     expect(JSON.parse(parsed.stdout.toString()).time).toBe("2026-03-29T01:59:50+01:00");
+  });
+
+  it("starts with a past stretch at its own interval with --history, to --history-out, registers continuing", async () => {
+    const dir = tempDir("simulate-history");
+    dirs.push(dir);
+    const file = join(dir.path, "history.txt");
+    const r = await runCliInProcess(
+      [
+        "simulate",
+        "--plain",
+        "--start",
+        "2026-06-10T12:00:00Z",
+        "--history",
+        "1h",
+        "--history-interval",
+        "10m",
+        "--history-out",
+        file,
+        "--count",
+        "2",
+        "--speed",
+        "max",
+      ],
+      {},
+    );
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`smarty simulate: wrote 6 history frames to ${file}`);
+    const history = split(readFileSync(file)).map((f) => parseTelegram(f.bytes));
+    const live = split(r.stdout).map((f) => parseTelegram(f.bytes));
+    expect(history.map((x) => x.time)).toEqual([
+      "2026-06-10T13:00:00+02:00",
+      "2026-06-10T13:10:00+02:00",
+      "2026-06-10T13:20:00+02:00",
+      "2026-06-10T13:30:00+02:00",
+      "2026-06-10T13:40:00+02:00",
+      "2026-06-10T13:50:00+02:00",
+    ]);
+    expect(live.map((x) => x.time)).toEqual(["2026-06-10T14:00:00+02:00", "2026-06-10T14:00:10+02:00"]);
+    const imports = [...history, ...live].map((x) => x.energy_import_kwh as number);
+    for (let i = 1; i < imports.length; i++) expect(imports[i]).toBeGreaterThanOrEqual(imports[i - 1] as number);
+    // Ten minutes of a household between two history frames move the register; ten seconds barely do.
+    expect((imports[5] as number) - (imports[0] as number)).toBeGreaterThan(0);
+  });
+
+  it("refuses --history-out without --history", async () => {
+    const r = await runCliInProcess(["simulate", "--plain", "--history-out", "x.txt", "--count", "1"]);
+    expect(r.code).toBe(64);
+    expect(r.stderr).toContain("--history-out and --history-interval need --history");
   });
 
   it("writes one hex line per frame with --hex, which decode --hex accepts", async () => {

@@ -86,6 +86,7 @@ function period(prefix, p) {
     p && p.cost !== null ? `${p.cost_estimated ? "≈ " : ""}${money(p.cost, p.currency)}` : DASH,
   );
   setText(`e-${prefix}-peak`, p && p.peak_15min_kw !== null ? `${num(p.peak_15min_kw, 2)} kW` : DASH);
+  setText(`e-${prefix}-base`, p && p.baseload_w != null ? `${num(p.baseload_w, 0)} W` : DASH);
 }
 
 export function renderEnergy(m) {

@@ -31,6 +31,7 @@ export const STATISTICS_FIELDS: readonly StatisticsField[] = [
   { family: STATISTICS_FAMILIES.powerClassExcess, value: (p) => scaled(p.power_class_excess_kwh, KWH) },
   { family: STATISTICS_FAMILIES.cost, value: (p) => euros(p, (c) => c.total) },
   { family: STATISTICS_FAMILIES.exportCredit, value: (p) => euros(p, (c) => c.export_credit) },
+  { family: STATISTICS_FAMILIES.baseload, value: (p) => p.baseload_w },
   { family: STATISTICS_FAMILIES.start, value: (p) => seconds(p.start) },
   { family: STATISTICS_FAMILIES.end, value: (p) => seconds(p.end) },
 ];

@@ -3,7 +3,7 @@
  * and on a timer (meter silent, event alerts expiring). All evaluations go through one queue, so a timer tick and
  * a reading never interleave their updates of the same alert.
  */
-import type { IngestHealth } from "@smarty/contracts";
+import type { IngestHealth, PeriodStatistics } from "@smarty/contracts";
 import type { Reading } from "@smarty/p1";
 import { type Clock, type Component, formatDuration, type Logger, type TimerHandle } from "@smarty/service-kit";
 import { isoLocal } from "../calendar.js";
@@ -13,6 +13,7 @@ import type { Sample } from "../statistics/registers.js";
 import type { AlertEngine } from "./alert-engine.js";
 import type { AlertStore } from "./alert-store.js";
 import { nextSnapshot, type ReadingContext, type Snapshot } from "./reading-context.js";
+import { baseloadSignal } from "./rules-baseload.js";
 import { eventSignals } from "./rules-events.js";
 import { ingestMeter, ingestSignal, silenceSignal, untrustedCount, untrustedSignal } from "./rules-liveness.js";
 import { powerSignals } from "./rules-power.js";
@@ -30,8 +31,12 @@ export interface AlertServiceOptions {
   readonly log: Logger;
   /** Meters known from earlier runs: watched for silence from the start. */
   readonly knownMeters: () => Promise<readonly string[]>;
+  /** Closed days of a meter starting in [from, to), oldest first (the baseload rule); none: that rule is off. */
+  readonly dayHistory?: (meterId: string, from: number, to: number) => Promise<readonly PeriodStatistics[]>;
   readonly tickMs?: number;
 }
+
+const DAY_MS = 86_400_000;
 
 export class AlertService implements Component {
   readonly name = "alerts";
@@ -93,6 +98,24 @@ export class AlertService implements Component {
       if (json !== this.savedSnapshots.get(meterId)) {
         await this.o.store.saveSnapshot(meterId, snapshot);
         this.savedSnapshots.set(meterId, json);
+      }
+    });
+  }
+
+  /** Periods a reading closed: each closed day's baseload against the days before it (rules-baseload.ts). */
+  onPeriodsClosed(meterId: string, closed: readonly PeriodStatistics[]): Promise<void> {
+    return this.serial(async () => {
+      const rule = this.o.config.alerts.rules.baseload_high;
+      const history = this.o.dayHistory;
+      if (!rule.enabled || !history) return;
+      for (const day of closed) {
+        if (day.period !== "day") continue;
+        const start = Date.parse(day.start);
+        // One day more than asked for: days of 23 and 25 hours around the clock changes.
+        const past = await history(meterId, start - (rule.days + 1) * DAY_MS, start);
+        const values = past.map((p) => p.baseload_w).filter((w): w is number => typeof w === "number");
+        const signal = baseloadSignal(rule, day.baseload_w, values);
+        if (signal) await this.o.engine.apply(meterId, [signal]);
       }
     });
   }

@@ -40,6 +40,10 @@ export function reportRows(d: ReportData): [string, string][] {
       p.peak_15min_import_kw === null ? "–" : `${p.peak_15min_import_kw.toFixed(3)} kW${peakWhen(p, d.kind)}`,
     ],
   ];
+  // The always-on power, where saving starts (docs/notifier.md, "Baseload"); a week's or month's is a median of days.
+  const base = p.baseload_w ?? null;
+  const baseNote = d.kind === "day" ? "" : " (median of the days)";
+  rows.push(["Baseload (always on)", base === null ? "–" : `${base} W${baseNote}${change(base, prev?.baseload_w)}`]);
   (["l1", "l2", "l3"] as const).forEach((ph, i) => {
     const lo = p.voltage_min_v[ph];
     const hi = p.voltage_max_v[ph];

@@ -5,7 +5,7 @@
 import type { PeriodStatistics } from "@smarty/contracts";
 import { isoLocal } from "../calendar.js";
 import type { Tariff } from "../config-file.js";
-import type { PeriodAcc } from "./period-accumulator.js";
+import { type PeriodAcc, periodBaseloadW } from "./period-accumulator.js";
 import { registerDiff } from "./registers.js";
 import { periodCost } from "./tariff.js";
 
@@ -49,6 +49,7 @@ export function finalizePeriod(acc: PeriodAcc, tariff: Tariff | undefined, compl
     voltage_swells: counterSum(acc.startReg.swells, acc.endReg.swells),
     power_failures: registerDiff(acc.startReg.power_failures, acc.endReg.power_failures, 0),
     power_class_excess_kwh: excessKwh,
+    baseload_w: periodBaseloadW(acc),
     mbus: mbus.sort((a, b) => a.channel - b.channel),
     cost: tariff
       ? periodCost(tariff, {

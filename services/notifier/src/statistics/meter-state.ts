@@ -6,6 +6,7 @@
 import type { PeriodKind } from "@smarty/contracts";
 import { periodEnd, periodStart, QUARTER_MS } from "../calendar.js";
 import {
+  addDayBaseload,
   addQuarter,
   addSample,
   closePeriod,
@@ -107,6 +108,14 @@ export function step(state: MeterState, s: Sample, opts: StepOptions): StepResul
       const boundary = prev ? registersAt(prev, s, acc.end) : s.reg;
       for (const q of quarters) if (q.start >= acc.start && q.start < acc.end) addQuarter(acc, q, opts.classKw);
       closedPeriods.push(closePeriod(acc, boundary));
+      // Days come first in PERIOD_KINDS: the week and month that contain this day are still open here.
+      if (kind === "day") {
+        const day = acc;
+        for (const k of ["week", "month"] as const) {
+          const outer = state.periods[k];
+          if (outer) addDayBaseload(outer, day);
+        }
+      }
       closed++;
       let next = acc.end;
       let startReg = boundary;

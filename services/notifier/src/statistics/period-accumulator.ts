@@ -5,6 +5,7 @@
  * quarter hours (see quarter-hours.ts).
  */
 import type { PeriodKind } from "@smarty/contracts";
+import { baseloadW, medianW, quarterLoadW } from "./baseload.js";
 import { fillRegisters, mergeRegisters, type Registers, type Sample } from "./registers.js";
 
 export interface PeriodAcc {
@@ -26,6 +27,13 @@ export interface PeriodAcc {
   excessKwh: number;
   /** Quarter hours with a known energy (a measure of coverage). */
   quarters: number;
+  /**
+   * Days only: average import power (W) of each closed quarter hour without export, for the baseload (baseload.ts).
+   * At most 100 numbers (a 25-hour day); absent in states saved before it existed.
+   */
+  quarterW?: number[];
+  /** Weeks and months only: the baseloads of their closed days. */
+  dayBaseloadsW?: number[];
 }
 
 /** A closed, aligned quarter hour with its register increases. */
@@ -51,6 +59,7 @@ export function openPeriod(kind: PeriodKind, start: number, end: number, startRe
     peakAt: null,
     excessKwh: 0,
     quarters: 0,
+    ...(kind === "day" ? { quarterW: [] } : { dayBaseloadsW: [] }),
   };
 }
 
@@ -82,6 +91,22 @@ export function addQuarter(acc: PeriodAcc, q: QuarterEnergy, classKw: number | u
   }
   if (classKw !== undefined) acc.excessKwh += Math.max(0, q.import_kwh - classKw * 0.25);
   acc.quarters++;
+  if (acc.kind === "day") {
+    const w = quarterLoadW(q.import_kwh, q.export_kwh);
+    if (w !== undefined) acc.quarterW = [...(acc.quarterW ?? []), w];
+  }
+}
+
+/** Baseload of the period in W: a day's own (baseload.ts), a week's or month's median of its closed days. */
+export function periodBaseloadW(acc: PeriodAcc): number | null {
+  return acc.kind === "day" ? baseloadW(acc.quarterW ?? []) : medianW(acc.dayBaseloadsW ?? []);
+}
+
+/** Counts a closed day's baseload in a week or month that contains it. */
+export function addDayBaseload(acc: PeriodAcc, day: PeriodAcc): void {
+  if (acc.kind === "day" || day.start < acc.start || day.start >= acc.end) return;
+  const w = periodBaseloadW(day);
+  if (w !== null) acc.dayBaseloadsW = [...(acc.dayBaseloadsW ?? []), w];
 }
 
 /** Closes the period with the registers at its end boundary. */

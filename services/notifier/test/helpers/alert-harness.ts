@@ -61,6 +61,7 @@ export async function alertHarness(
     clock,
     log: silentLogger(),
     knownMeters: () => stats.meters(),
+    dayHistory: (meterId, from, to) => stats.store.historyRange(meterId, "day", from, to),
     tickMs: 5000,
   });
   await service.start();
@@ -76,6 +77,7 @@ export async function alertHarness(
       const reading = simReading(t, v);
       const r = await stats.process(METER, reading, t);
       await service.onReading(METER, reading, r.sample, stats.quarterProgress(METER));
+      if (r.closed.length > 0) await service.onPeriodsClosed(METER, r.closed);
     },
     async health(partial) {
       await service.onHealth({

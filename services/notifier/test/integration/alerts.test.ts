@@ -191,4 +191,38 @@ alerts: {rules: {quarter_hour_approaching: {ratio: 0.9, min_elapsed: 3m}}}`;
     );
     expect(h.published.at(-1)).toMatchObject({ id: "ingest_untrusted_main", state: "active", severity: "critical" });
   });
+
+  it("raises baseload_high when a closed day's always-on power rises well above the last 14 days, and clears it", async () => {
+    // Readings every quarter hour (max_gap 15m lets each one close a quarter). Local days of June (CEST): 00:00 is
+    // 22:00Z. Nights (00:00–06:00) draw `night` W, the rest of the day 1000 W: each day's baseload is its night
+    // load (24 of 96 quarters are below the 10th percentile rank 10). 14 days at 200 W, then a day at 400 W:
+    // 400 > max(1.5 × 200, 200 + 50) = 300 → active. The day after, 200 W again → cleared.
+    const start = Date.parse("2026-05-31T22:00:00Z");
+    const h = await harness("statistics: {max_gap: 15m}", start);
+    const nights = [...Array.from({ length: 14 }, () => 200), 400, 200];
+    const Q = 15 * MIN;
+    let kwh = 5000;
+    for (let q = 0; q <= nights.length * 96; q++) {
+      const t = start + q * Q;
+      await h.feed(t, { import_kwh: Math.round(kwh * 1e6) / 1e6 });
+      const day = Math.floor(q / 96);
+      const hour = (q % 96) / 4;
+      kwh += ((hour < 6 ? (nights[day] ?? 200) : 1000) * 0.25) / 1000;
+      if (day === 15 && q % 96 === 0) {
+        // The 400 W day has just closed.
+        expect(states(h.notified)).toEqual([["baseload_high", "active"]]);
+        expect(h.notified[0]).toMatchObject({ severity: "info", value: 400 });
+        expect(h.notified[0]?.message).toBe(
+          "Baseload 400 W yesterday, usually 200 W (median of 14 days): something new stays on",
+        );
+      }
+    }
+    expect(states(h.notified)).toEqual([
+      ["baseload_high", "active"],
+      ["baseload_high", "cleared"],
+    ]);
+    expect(h.notified[1]?.message).toBe("Baseload back to 200 W (usually 200 W)");
+    const last = await h.stats.period("SAG1030790002574", "day", start + 15 * 86_400_000);
+    expect(last?.baseload_w).toBe(200);
+  });
 });

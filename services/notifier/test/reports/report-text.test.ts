@@ -66,6 +66,17 @@ describe("report text", () => {
     );
   });
 
+  it("shows the baseload with the change against the previous period, and a dash when unknown", () => {
+    const withBase = { ...data, period: period({ baseload_w: 230 }), previous: period({ baseload_w: 200 }) };
+    expect(reportTextBody(withBase)).toMatch(/Baseload \(always on\)\s+230 W \(\+15\.0 %\)\n/);
+    expect(reportHtmlBody(withBase)).toContain(
+      '<th style="text-align:left;padding-right:1em">Baseload (always on)</th><td>230 W (+15.0 %)</td>',
+    );
+    const week = { ...data, kind: "week" as const, period: period({ period: "week", baseload_w: 230 }) };
+    expect(reportTextBody(week)).toMatch(/Baseload \(always on\)\s+230 W \(median of the days\)/);
+    expect(reportTextBody(data)).toMatch(/Baseload \(always on\)\s+–\n/);
+  });
+
   it("escapes HTML and refers to the chart by content id", () => {
     const html = reportHtmlBody({ ...data, meterId: "<b>" });
     expect(html).toContain("meter &lt;b&gt;");
