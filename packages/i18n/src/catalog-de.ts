@@ -9,6 +9,9 @@ export const de: Catalog = {
   "common.medium.warm_water": "Warmwasser",
   "common.medium.cooling": "Kälte",
   "common.channel": "Kanal {n}",
+  "common.period.day": "Tag",
+  "common.period.week": "Woche",
+  "common.period.month": "Monat",
 
   // The display's page
   "page.title": "Verbrauchsanzeige",
@@ -122,6 +125,7 @@ export const de: Catalog = {
   "bot.previous.today": "Gestern",
   "bot.previous.week": "Letzte Woche",
   "bot.previous.month": "Letzten Monat",
+  "bot.previous.summary": "{title}: {value}",
   "bot.period.so_far": "{title} bisher (seit {since})",
   "bot.period.yesterday_on": "Gestern ({date})",
   "bot.period.no_statistics": "Noch keine Statistik: warte auf Messwerte vom Zähler.",
@@ -164,5 +168,12 @@ export const de: Catalog = {
   "bot.muted": "Warnungen stumm für {duration}, bis {when}.",
   "bot.unmuted": "Warnungen wieder an.",
   "bot.not_muted": "Warnungen waren nicht stumm.",
+  "bot.report.disabled": "E-Mail ist nicht eingerichtet (SMTP_URL), daher gibt es keinen Bericht.",
+  "bot.report.none": "Noch keine Statistik für diesen Zeitraum ({period}).",
+  "bot.report.queued_one": "Der Bericht ({period}) ist unterwegs (1 E-Mail).",
+  "bot.report.queued_many": "Der Bericht ({period}) ist unterwegs ({n} E-Mails).",
+  "bot.limited": "Zu viele Befehle; warten Sie eine Minute und versuchen Sie es dann erneut.",
+  "bot.plaintext_refused":
+    "Befehle von Ihnen werden nur OpenPGP-verschlüsselt und -signiert angenommen (XEP-0373); dieser wurde ignoriert.",
   "bot.report.failed": "Bericht ({period}) konnte nicht gesendet werden: {reason}",
 };

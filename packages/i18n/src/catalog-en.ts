@@ -15,6 +15,9 @@ export const en = {
   "common.medium.warm_water": "Hot water",
   "common.medium.cooling": "Cooling",
   "common.channel": "Channel {n}",
+  "common.period.day": "day",
+  "common.period.week": "week",
+  "common.period.month": "month",
 
   // The display's page
   "page.title": "In Home Display",
@@ -125,6 +128,7 @@ export const en = {
   "bot.previous.today": "Yesterday",
   "bot.previous.week": "Last week",
   "bot.previous.month": "Last month",
+  "bot.previous.summary": "{title}: {value}",
   "bot.period.so_far": "{title} so far (since {since})",
   "bot.period.yesterday_on": "Yesterday ({date})",
   "bot.period.no_statistics": "No statistics yet: waiting for meter readings.",
@@ -167,6 +171,13 @@ export const en = {
   "bot.muted": "Alerts muted for {duration}, until {when}.",
   "bot.unmuted": "Alerts unmuted.",
   "bot.not_muted": "Alerts were not muted.",
+  "bot.report.disabled": "Email is not configured (SMTP_URL), so there is no report to send.",
+  "bot.report.none": "No statistics yet for this {period}.",
+  "bot.report.queued_one": "The {period} report is on its way (1 mail).",
+  "bot.report.queued_many": "The {period} report is on its way ({n} mails).",
+  "bot.limited": "Too many commands; wait a minute, then try again.",
+  "bot.plaintext_refused":
+    "Commands from you are accepted only OpenPGP-encrypted and signed (XEP-0373); this one was ignored.",
   "bot.report.failed": "Could not send the {period} report: {reason}",
 } as const;
 

@@ -9,6 +9,9 @@ export const fr: Catalog = {
   "common.medium.warm_water": "Eau chaude",
   "common.medium.cooling": "Froid",
   "common.channel": "Canal {n}",
+  "common.period.day": "jour",
+  "common.period.week": "semaine",
+  "common.period.month": "mois",
 
   // The display's page
   "page.title": "Afficheur de consommation",
@@ -121,6 +124,7 @@ export const fr: Catalog = {
   "bot.previous.today": "Hier",
   "bot.previous.week": "Semaine dernière",
   "bot.previous.month": "Mois dernier",
+  "bot.previous.summary": "{title} : {value}",
   "bot.period.so_far": "{title} jusqu'ici (depuis {since})",
   "bot.period.yesterday_on": "Hier ({date})",
   "bot.period.no_statistics": "Pas encore de statistiques : en attente des mesures du compteur.",
@@ -163,5 +167,12 @@ export const fr: Catalog = {
   "bot.muted": "Alertes en sourdine pour {duration}, jusqu'à {when}.",
   "bot.unmuted": "Alertes réactivées.",
   "bot.not_muted": "Les alertes n'étaient pas en sourdine.",
+  "bot.report.disabled": "L'e-mail n'est pas configuré (SMTP_URL) : pas de bilan à envoyer.",
+  "bot.report.none": "Pas encore de statistiques pour cette période ({period}).",
+  "bot.report.queued_one": "Le bilan ({period}) est en route (1 e-mail).",
+  "bot.report.queued_many": "Le bilan ({period}) est en route ({n} e-mails).",
+  "bot.limited": "Trop de commandes ; attendez une minute, puis réessayez.",
+  "bot.plaintext_refused":
+    "Vos commandes ne sont acceptées que chiffrées et signées avec OpenPGP (XEP-0373) ; celle-ci a été ignorée.",
   "bot.report.failed": "Impossible d'envoyer le bilan ({period}) : {reason}",
 };

@@ -12,6 +12,9 @@ export const lb: Catalog = {
   "common.medium.warm_water": "Waarmwaasser",
   "common.medium.cooling": "Keelt",
   "common.channel": "Kanal {n}",
+  "common.period.day": "Dag",
+  "common.period.week": "Woch",
+  "common.period.month": "Mount",
 
   // The display's page
   "page.title": "Verbrauchsanzeige",
@@ -124,6 +127,7 @@ export const lb: Catalog = {
   "bot.previous.today": "Gëschter",
   "bot.previous.week": "Lescht Woch",
   "bot.previous.month": "Leschte Mount",
+  "bot.previous.summary": "{title}: {value}",
   "bot.period.so_far": "{title} bis elo (zënter {since})",
   "bot.period.yesterday_on": "Gëschter ({date})",
   "bot.period.no_statistics": "Nach keng Statistik: mir waarden op Moossunge vum Zieler.",
@@ -166,5 +170,12 @@ export const lb: Catalog = {
   "bot.muted": "Warnunge stomm fir {duration}, bis {when}.",
   "bot.unmuted": "Warnunge sinn erëm un.",
   "bot.not_muted": "D'Warnunge waren net stomm.",
+  "bot.report.disabled": "E-Mail ass net ageriicht (SMTP_URL), dofir gëtt et kee Bericht.",
+  "bot.report.none": "Nach keng Statistik fir dës Period ({period}).",
+  "bot.report.queued_one": "De Bericht ({period}) ass ënnerwee (1 E-Mail).",
+  "bot.report.queued_many": "De Bericht ({period}) ass ënnerwee ({n} E-Mailen).",
+  "bot.limited": "Ze vill Befeeler; waart eng Minutt a probéiert et dann nach eng Kéier.",
+  "bot.plaintext_refused":
+    "Är Befeeler ginn nëmme mat OpenPGP verschlësselt an ënnerschriwwen ugeholl (XEP-0373); dëse gouf ignoréiert.",
   "bot.report.failed": "De Bericht ({period}) konnt net geschéckt ginn: {reason}",
 };

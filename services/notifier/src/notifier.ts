@@ -92,6 +92,7 @@ export async function createNotifier(config: NotifierConfig, deps: NotifierDeps)
     recipients: config.email?.to ?? [],
     clock,
     log: log.child({ component: "reports" }),
+    language: env.SMARTY_LANGUAGE,
   });
 
   const targets: ChannelTarget[] = [];
@@ -157,7 +158,7 @@ export async function createNotifier(config: NotifierConfig, deps: NotifierDeps)
   let xmpp: Xmpp | undefined;
   if (config.xmpp) {
     const settings = config.xmpp;
-    xmpp = await createXmpp({ settings, backend: core, logger: log, clock });
+    xmpp = await createXmpp({ settings, backend: core, logger: log, clock, language: env.SMARTY_LANGUAGE });
     channels.push(xmpp.channel);
     targets.push({ channel: "xmpp", recipients: (a) => xmppAlertRecipients(settings, a) });
   }
