@@ -33,7 +33,7 @@ export const lb: Catalog = {
   "page.power.from_grid": "↓ aus dem Netz",
   "page.power.to_grid": "↑ an d'Netz",
   "page.power.none": "kee Stroum",
-  "page.power.of_class": "{pct} % vun der Referenzleeschtung vu(n) {limit}",
+  "page.power.of_class": "{pct} % vun der Referenzleeschtung ({limit})",
   "page.power.of_smax": "{pct} % vun der Grenz vum Zieler ({limit} kVA)",
   "page.power.no_limit": "keng Leeschtungsgrenz bekannt",
   "page.updated": "aktualiséiert {ago}",
