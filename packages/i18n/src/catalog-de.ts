@@ -176,4 +176,20 @@ export const de: Catalog = {
   "bot.plaintext_refused":
     "Befehle von Ihnen werden nur OpenPGP-verschlüsselt und -signiert angenommen (XEP-0373); dieser wurde ignoriert.",
   "bot.report.failed": "Bericht ({period}) konnte nicht gesendet werden: {reason}",
+
+  // Alert messages (the notifier's rules)
+  "alert.power_high": "Bezugsleistung {power} kW liegt über {limit} kW",
+  "alert.power_high.back": "Bezugsleistung wieder bei {power} kW",
+  "alert.quarter_exceeded": "Der 15-Minuten-Mittelwert liegt über {limit} kW: {energy} kWh seit {since}",
+  "alert.quarter_exceeded.back": "Der 15-Minuten-Mittelwert liegt wieder unter der Grenze",
+  "alert.quarter_near": "Bei diesem Tempo erreicht der 15-Minuten-Mittelwert {power} kW (Grenze {limit} kW)",
+  "alert.quarter_near.back": "Der 15-Minuten-Mittelwert liegt wieder deutlich unter der Grenze",
+  "alert.power_failures": "Der Zähler hat {n} Stromausfall/-ausfälle gezählt",
+  "alert.power_failures.long": "Der Zähler hat {n} Stromausfall/-ausfälle gezählt, davon {long} lang",
+  "alert.voltage_sag": "Spannungseinbruch auf {phase} ({n} neu)",
+  "alert.voltage_swell": "Überspannung auf {phase} ({n} neu)",
+  "alert.voltage_range": "Spannung {phase} mit {voltage} V außerhalb von {nominal} V ± {pct} %",
+  "alert.voltage_range.back": "Spannung {phase} wieder bei {voltage} V",
+  "alert.meter_silent": "Kein Messwert vom Zähler seit {duration}",
+  "alert.meter_silent.back": "Messwerte kommen wieder an",
 };

@@ -3,7 +3,7 @@
  * catalogs are typed `Catalog`, so a key missing or extra in any of them fails to compile.
  *
  * Layout: one flat key per message, grouped by where it appears (`page.` the display's page, `report.` the report
- * mails, `bot.` the chat answers, `common.` words shared by several). To add a message, add the key here and in
+ * mails, `bot.` the chat answers, `alert.` the notifier's alert messages, `common.` words shared by several). To add a message, add the key here and in
  * catalog-lb.ts, catalog-fr.ts and catalog-de.ts at the same place. `{name}` marks a value filled in at run time;
  * units (kWh, kW, V, A, m³) stay as they are in every language.
  */
@@ -179,6 +179,22 @@ export const en = {
   "bot.plaintext_refused":
     "Commands from you are accepted only OpenPGP-encrypted and signed (XEP-0373); this one was ignored.",
   "bot.report.failed": "Could not send the {period} report: {reason}",
+
+  // Alert messages (the notifier's rules)
+  "alert.power_high": "Import power {power} kW is above {limit} kW",
+  "alert.power_high.back": "Import power back to {power} kW",
+  "alert.quarter_exceeded": "The 15-minute average is above {limit} kW: {energy} kWh used since {since}",
+  "alert.quarter_exceeded.back": "The 15-minute average is below the limit again",
+  "alert.quarter_near": "At this rate the 15-minute average reaches {power} kW (limit {limit} kW)",
+  "alert.quarter_near.back": "The 15-minute average is well below the limit again",
+  "alert.power_failures": "The meter counted {n} power failure(s)",
+  "alert.power_failures.long": "The meter counted {n} power failure(s), {long} long",
+  "alert.voltage_sag": "Voltage sag on {phase} ({n} new)",
+  "alert.voltage_swell": "Voltage swell on {phase} ({n} new)",
+  "alert.voltage_range": "{phase} voltage {voltage} V is outside {nominal} V ± {pct} %",
+  "alert.voltage_range.back": "{phase} voltage back to {voltage} V",
+  "alert.meter_silent": "No reading from the meter for {duration}",
+  "alert.meter_silent.back": "Readings arrive again",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -175,4 +175,20 @@ export const fr: Catalog = {
   "bot.plaintext_refused":
     "Vos commandes ne sont acceptées que chiffrées et signées avec OpenPGP (XEP-0373) ; celle-ci a été ignorée.",
   "bot.report.failed": "Impossible d'envoyer le bilan ({period}) : {reason}",
+
+  // Alert messages (the notifier's rules)
+  "alert.power_high": "Puissance consommée de {power} kW, au-dessus de {limit} kW",
+  "alert.power_high.back": "Puissance consommée revenue à {power} kW",
+  "alert.quarter_exceeded": "La moyenne sur 15 minutes dépasse {limit} kW : {energy} kWh consommés depuis {since}",
+  "alert.quarter_exceeded.back": "La moyenne sur 15 minutes est de nouveau sous la limite",
+  "alert.quarter_near": "À ce rythme, la moyenne sur 15 minutes atteint {power} kW (limite {limit} kW)",
+  "alert.quarter_near.back": "La moyenne sur 15 minutes est de nouveau bien sous la limite",
+  "alert.power_failures": "Le compteur a compté {n} coupure(s) de courant",
+  "alert.power_failures.long": "Le compteur a compté {n} coupure(s) de courant, dont {long} longue(s)",
+  "alert.voltage_sag": "Creux de tension sur {phase} ({n} nouveau(x))",
+  "alert.voltage_swell": "Surtension sur {phase} ({n} nouvelle(s))",
+  "alert.voltage_range": "Tension {phase} de {voltage} V hors de {nominal} V ± {pct} %",
+  "alert.voltage_range.back": "Tension {phase} revenue à {voltage} V",
+  "alert.meter_silent": "Aucune mesure du compteur depuis {duration}",
+  "alert.meter_silent.back": "Les mesures arrivent de nouveau",
 };

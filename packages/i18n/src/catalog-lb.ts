@@ -178,4 +178,20 @@ export const lb: Catalog = {
   "bot.plaintext_refused":
     "Är Befeeler ginn nëmme mat OpenPGP verschlësselt an ënnerschriwwen ugeholl (XEP-0373); dëse gouf ignoréiert.",
   "bot.report.failed": "De Bericht ({period}) konnt net geschéckt ginn: {reason}",
+
+  // Alert messages (the notifier's rules)
+  "alert.power_high": "Verbrauch vu {power} kW, iwwer {limit} kW",
+  "alert.power_high.back": "Verbrauch erëm bei {power} kW",
+  "alert.quarter_exceeded": "De 15-Minutte-Mëttelwäert ass iwwer {limit} kW: {energy} kWh zënter {since}",
+  "alert.quarter_exceeded.back": "De 15-Minutte-Mëttelwäert ass erëm ënner der Grenz",
+  "alert.quarter_near": "Bei dësem Tempo kënnt de 15-Minutte-Mëttelwäert op {power} kW (Grenz {limit} kW)",
+  "alert.quarter_near.back": "De 15-Minutte-Mëttelwäert ass erëm däitlech ënner der Grenz",
+  "alert.power_failures": "De Zieler huet {n} Stroumausfall/-ausfäll gezielt",
+  "alert.power_failures.long": "De Zieler huet {n} Stroumausfall/-ausfäll gezielt, dovun {long} laang",
+  "alert.voltage_sag": "Spannungsabroch op {phase} ({n} nei)",
+  "alert.voltage_swell": "Iwwerspannung op {phase} ({n} nei)",
+  "alert.voltage_range": "Spannung {phase} mat {voltage} V baussent {nominal} V ± {pct} %",
+  "alert.voltage_range.back": "Spannung {phase} erëm bei {voltage} V",
+  "alert.meter_silent": "Keng Moossung vum Zieler zënter {duration}",
+  "alert.meter_silent.back": "Moossunge kommen erëm un",
 };

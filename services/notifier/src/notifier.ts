@@ -142,6 +142,7 @@ export async function createNotifier(config: NotifierConfig, deps: NotifierDeps)
     clock,
     log: log.child({ component: "alerts" }),
     knownMeters: () => stats.meters(),
+    language: env.SMARTY_LANGUAGE,
     ...(deps.alertTickMs ? { tickMs: deps.alertTickMs } : {}),
   });
   const core = new NotifierCore({

@@ -4,6 +4,7 @@
  * a reading never interleave their updates of the same alert.
  */
 import type { IngestHealth } from "@smarty/contracts";
+import type { Language } from "@smarty/i18n";
 import type { Reading } from "@smarty/p1";
 import { type Clock, type Component, formatDuration, type Logger, type TimerHandle } from "@smarty/service-kit";
 import { isoLocal } from "../calendar.js";
@@ -31,6 +32,8 @@ export interface AlertServiceOptions {
   /** Meters known from earlier runs: watched for silence from the start. */
   readonly knownMeters: () => Promise<readonly string[]>;
   readonly tickMs?: number;
+  /** Language of the rules' messages (SMARTY_LANGUAGE); English when unset. */
+  readonly language?: Language;
 }
 
 export class AlertService implements Component {
@@ -77,8 +80,9 @@ export class AlertService implements Component {
         rules: this.o.config.alerts.rules,
         tariff: this.o.config.tariff,
         isActive: (id) => engine.isActive(meterId, id),
+        ...(this.o.language ? { language: this.o.language } : {}),
       };
-      const silence = silenceSignal(ctx.rules, 0);
+      const silence = silenceSignal(ctx.rules, 0, this.o.language);
       await engine.apply(meterId, [
         ...powerSignals(ctx),
         ...qualitySignals(ctx),
@@ -143,7 +147,7 @@ export class AlertService implements Component {
     return this.serial(async () => {
       const now = this.o.clock.now();
       for (const [meterId, at] of this.lastReceived) {
-        const s = silenceSignal(this.o.config.alerts.rules, now - at);
+        const s = silenceSignal(this.o.config.alerts.rules, now - at, this.o.language);
         if (s) await this.o.engine.apply(meterId, [s]);
       }
       await this.o.engine.expireEvents();

@@ -3,20 +3,21 @@
  * authentication failures (wrong or changed P1 key: ingest state `wrong_key`), each with its "back to normal".
  */
 import type { IngestHealth } from "@smarty/contracts";
+import { type Language, t } from "@smarty/i18n";
 import { formatDuration } from "@smarty/service-kit";
 import type { RulesConfig } from "../config-file.js";
 import { event, level, type Signal } from "./signals.js";
 
-export function silenceSignal(rules: RulesConfig, silentForMs: number): Signal | undefined {
+export function silenceSignal(rules: RulesConfig, silentForMs: number, lang: Language = "en"): Signal | undefined {
   const r = rules.meter_silent;
   if (!r.enabled) return undefined;
   return level(
     "meter_silent",
     "meter_silent",
     silentForMs >= r.after,
-    `No reading from the meter for ${formatDuration(silentForMs)}`,
+    t(lang, "alert.meter_silent", { duration: formatDuration(silentForMs) }),
     Math.round(silentForMs / 1000),
-    "Readings arrive again",
+    t(lang, "alert.meter_silent.back"),
   );
 }
 
