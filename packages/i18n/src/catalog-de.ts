@@ -192,4 +192,18 @@ export const de: Catalog = {
   "alert.voltage_range.back": "Spannung {phase} wieder bei {voltage} V",
   "alert.meter_silent": "Kein Messwert vom Zähler seit {duration}",
   "alert.meter_silent.back": "Messwerte kommen wieder an",
+  "alert.breaker": "Der Zählerschalter wechselte von {before} auf {after}",
+  "alert.mbus_breaker": "Der Schalter von M-Bus-Kanal {ch} wechselte von {before} auf {after}",
+  "alert.valve": "Ventil {medium} (M-Bus {ch}) wechselte von {before} auf {after}",
+  "alert.breaker.0": "offen",
+  "alert.breaker.1": "geschlossen",
+  "alert.breaker.2": "bereit zum Wiedereinschalten",
+  "alert.valve.0": "geschlossen",
+  "alert.valve.1": "offen",
+  "alert.valve.2": "freigegeben",
+  "alert.state.unknown": "unbekannt",
+  "alert.operator_message": "Nachricht vom Netzbetreiber: {text}",
+  "alert.ingest_auth":
+    "Telegramme bestehen die Authentifizierung nicht ({n} bisher): stimmt der P1-Schlüssel (SMARTY_KEY)?",
+  "alert.ingest_auth.back": "Telegramme lassen sich wieder entschlüsseln",
 };

@@ -195,6 +195,19 @@ export const en = {
   "alert.voltage_range.back": "{phase} voltage back to {voltage} V",
   "alert.meter_silent": "No reading from the meter for {duration}",
   "alert.meter_silent.back": "Readings arrive again",
+  "alert.breaker": "Meter breaker changed from {before} to {after}",
+  "alert.mbus_breaker": "M-Bus channel {ch} breaker changed from {before} to {after}",
+  "alert.valve": "{medium} valve (M-Bus {ch}) changed from {before} to {after}",
+  "alert.breaker.0": "open",
+  "alert.breaker.1": "closed",
+  "alert.breaker.2": "ready for reconnection",
+  "alert.valve.0": "closed",
+  "alert.valve.1": "open",
+  "alert.valve.2": "released",
+  "alert.state.unknown": "unknown",
+  "alert.operator_message": "Message from the grid operator: {text}",
+  "alert.ingest_auth": "Telegrams fail authentication ({n} so far): is the P1 key (SMARTY_KEY) right?",
+  "alert.ingest_auth.back": "Telegrams decrypt again",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -191,4 +191,18 @@ export const fr: Catalog = {
   "alert.voltage_range.back": "Tension {phase} revenue à {voltage} V",
   "alert.meter_silent": "Aucune mesure du compteur depuis {duration}",
   "alert.meter_silent.back": "Les mesures arrivent de nouveau",
+  "alert.breaker": "Le disjoncteur du compteur est passé de {before} à {after}",
+  "alert.mbus_breaker": "Le disjoncteur du canal M-Bus {ch} est passé de {before} à {after}",
+  "alert.valve": "Vanne {medium} (M-Bus {ch}) passée de {before} à {after}",
+  "alert.breaker.0": "ouvert",
+  "alert.breaker.1": "fermé",
+  "alert.breaker.2": "prêt à être réenclenché",
+  "alert.valve.0": "fermée",
+  "alert.valve.1": "ouverte",
+  "alert.valve.2": "libérée",
+  "alert.state.unknown": "inconnu",
+  "alert.operator_message": "Message du gestionnaire de réseau : {text}",
+  "alert.ingest_auth":
+    "Les télégrammes échouent à l'authentification ({n} jusqu'ici) : la clé P1 (SMARTY_KEY) est-elle correcte ?",
+  "alert.ingest_auth.back": "Les télégrammes se déchiffrent de nouveau",
 };

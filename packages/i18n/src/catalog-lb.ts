@@ -194,4 +194,18 @@ export const lb: Catalog = {
   "alert.voltage_range.back": "Spannung {phase} erëm bei {voltage} V",
   "alert.meter_silent": "Keng Moossung vum Zieler zënter {duration}",
   "alert.meter_silent.back": "Moossunge kommen erëm un",
+  "alert.breaker": "De Schalter vum Zieler ass vun {before} op {after} gewiesselt",
+  "alert.mbus_breaker": "De Schalter vum M-Bus-Kanal {ch} ass vun {before} op {after} gewiesselt",
+  "alert.valve": "Ventil {medium} (M-Bus {ch}) ass vun {before} op {after} gewiesselt",
+  "alert.breaker.0": "op",
+  "alert.breaker.1": "zou",
+  "alert.breaker.2": "prett fir erëm anzeschalten",
+  "alert.valve.0": "zou",
+  "alert.valve.1": "op",
+  "alert.valve.2": "fräiginn",
+  "alert.state.unknown": "onbekannt",
+  "alert.operator_message": "Message vum Netzbedreiwer: {text}",
+  "alert.ingest_auth":
+    "Telegrammer falen duerch d'Authentifizéierung ({n} bis elo): ass de P1-Schlëssel (SMARTY_KEY) richteg?",
+  "alert.ingest_auth.back": "Telegrammer loosse sech erëm entschlësselen",
 };

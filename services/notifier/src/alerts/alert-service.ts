@@ -115,7 +115,7 @@ export class AlertService implements Component {
     return this.serial(async () => {
       const rules = this.o.config.alerts.rules;
       const signals = [
-        ingestSignal(rules, health),
+        ingestSignal(rules, health, this.o.language),
         untrustedSignal(rules, health, this.untrusted.get(health.instance)),
       ].filter((s) => s !== undefined);
       this.untrusted.set(health.instance, untrustedCount(health));

@@ -54,14 +54,14 @@ export function untrustedSignal(
   );
 }
 
-export function ingestSignal(rules: RulesConfig, health: IngestHealth): Signal | undefined {
+export function ingestSignal(rules: RulesConfig, health: IngestHealth, lang: Language = "en"): Signal | undefined {
   if (!rules.ingest_auth.enabled) return undefined;
   return level(
     "ingest_auth",
     `ingest_auth_${health.instance}`,
     health.state === "wrong_key",
-    `Telegrams fail authentication (${health.authentication_failures} so far): is the P1 key (SMARTY_KEY) right?`,
+    t(lang, "alert.ingest_auth", { n: health.authentication_failures }),
     health.authentication_failures,
-    "Telegrams decrypt again",
+    t(lang, "alert.ingest_auth.back"),
   );
 }

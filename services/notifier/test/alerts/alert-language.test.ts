@@ -2,7 +2,8 @@
 import type { Reading } from "@smarty/p1";
 import { describe, expect, it } from "vitest";
 import type { ReadingContext, Snapshot } from "../../src/alerts/reading-context.js";
-import { silenceSignal } from "../../src/alerts/rules-liveness.js";
+import { eventSignals } from "../../src/alerts/rules-events.js";
+import { ingestSignal, silenceSignal } from "../../src/alerts/rules-liveness.js";
 import { powerSignals } from "../../src/alerts/rules-power.js";
 import { qualitySignals } from "../../src/alerts/rules-quality.js";
 import { defaultFileConfig } from "../../src/config-file.js";
@@ -75,5 +76,18 @@ describe("alert messages", () => {
   it("are Luxembourgish for a silent meter", () => {
     expect(silenceSignal(config.alerts.rules, 120_000, "lb")?.message).toBe("Keng Moossung vum Zieler zënter 2m");
     expect(silenceSignal(config.alerts.rules, 120_000)?.message).toBe("No reading from the meter for 2m");
+  });
+
+  it("name breaker states and the grid operator in German", () => {
+    const c = { ...ctx(), language: "de" as const, last: { ...last, breaker: 1 } };
+    const reading = { breaker_state: 0, long_message: "Wartung am 12. Juni", mbus: [] } as unknown as Reading;
+    expect(eventSignals({ ...c, reading }).map((s) => s.message)).toEqual([
+      "Der Zählerschalter wechselte von 1 (geschlossen) auf 0 (offen)",
+      "Nachricht vom Netzbetreiber: Wartung am 12. Juni",
+    ]);
+    const health = { instance: "main", state: "wrong_key", authentication_failures: 3 } as never;
+    expect(ingestSignal(config.alerts.rules, health, "fr")?.message).toBe(
+      "Les télégrammes échouent à l'authentification (3 jusqu'ici) : la clé P1 (SMARTY_KEY) est-elle correcte ?",
+    );
   });
 });
