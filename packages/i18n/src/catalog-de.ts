@@ -206,4 +206,11 @@ export const de: Catalog = {
   "alert.ingest_auth":
     "Telegramme bestehen die Authentifizierung nicht ({n} bisher): stimmt der P1-Schlüssel (SMARTY_KEY)?",
   "alert.ingest_auth.back": "Telegramme lassen sich wieder entschlüsseln",
+  "alert.untrusted":
+    "Der Ingest hat nicht vertrauenswürdige Daten abgewiesen: {plaintext} Klartext-Telegramm(e) trotz P1-Schlüssel, {clock} Messwert(e) mit unmöglicher Zählerzeit",
+  "alert.meter_clock": "Ein Messwert vom {time} ist {ahead} vor {against}; ignoriert",
+  "alert.meter_clock.host": "der Uhr dieses Rechners",
+  "alert.meter_clock.last": "dem letzten Messwert",
+  "alert.mail": "E-Mail an {recipient} nicht gesendet: {problem}",
+  "alert.mail.back": "E-Mails an {recipient} kommen wieder an",
 };

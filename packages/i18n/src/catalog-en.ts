@@ -208,6 +208,13 @@ export const en = {
   "alert.operator_message": "Message from the grid operator: {text}",
   "alert.ingest_auth": "Telegrams fail authentication ({n} so far): is the P1 key (SMARTY_KEY) right?",
   "alert.ingest_auth.back": "Telegrams decrypt again",
+  "alert.untrusted":
+    "The ingest refused untrusted input: {plaintext} plaintext frame(s) while a P1 key is set, {clock} reading(s) with an impossible meter time",
+  "alert.meter_clock": "A reading dated {time} is {ahead} ahead of {against}; ignored",
+  "alert.meter_clock.host": "this host's clock",
+  "alert.meter_clock.last": "the last reading",
+  "alert.mail": "Mail to {recipient} not sent: {problem}",
+  "alert.mail.back": "Mail to {recipient} is delivered again",
 } as const;
 
 export type MessageKey = keyof typeof en;

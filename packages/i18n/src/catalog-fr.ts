@@ -205,4 +205,11 @@ export const fr: Catalog = {
   "alert.ingest_auth":
     "Les télégrammes échouent à l'authentification ({n} jusqu'ici) : la clé P1 (SMARTY_KEY) est-elle correcte ?",
   "alert.ingest_auth.back": "Les télégrammes se déchiffrent de nouveau",
+  "alert.untrusted":
+    "L'ingest a refusé des données douteuses : {plaintext} trame(s) en clair alors qu'une clé P1 est définie, {clock} mesure(s) à l'heure de compteur impossible",
+  "alert.meter_clock": "Une mesure datée du {time} est en avance de {ahead} sur {against} ; ignorée",
+  "alert.meter_clock.host": "l'horloge de cet hôte",
+  "alert.meter_clock.last": "la dernière mesure",
+  "alert.mail": "E-mail à {recipient} non envoyé : {problem}",
+  "alert.mail.back": "Les e-mails à {recipient} passent de nouveau",
 };

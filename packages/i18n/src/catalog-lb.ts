@@ -208,4 +208,11 @@ export const lb: Catalog = {
   "alert.ingest_auth":
     "Telegrammer falen duerch d'Authentifizéierung ({n} bis elo): ass de P1-Schlëssel (SMARTY_KEY) richteg?",
   "alert.ingest_auth.back": "Telegrammer loosse sech erëm entschlësselen",
+  "alert.untrusted":
+    "Den Ingest huet net vertrauenswierdeg Donnéeën ofgewisen: {plaintext} Telegramm(er) ouni Verschlësselung trotz P1-Schlëssel, {clock} Moossung(en) mat onméiglecher Zielerzäit",
+  "alert.meter_clock": "Eng Moossung vum {time} ass {ahead} virun {against}; ignoréiert",
+  "alert.meter_clock.host": "der Auer vun dësem Rechner",
+  "alert.meter_clock.last": "der leschter Moossung",
+  "alert.mail": "E-Mail un {recipient} net geschéckt: {problem}",
+  "alert.mail.back": "E-Maile fir {recipient} kommen erëm un",
 };

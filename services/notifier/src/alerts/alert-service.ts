@@ -4,7 +4,7 @@
  * a reading never interleave their updates of the same alert.
  */
 import type { IngestHealth } from "@smarty/contracts";
-import type { Language } from "@smarty/i18n";
+import { type Language, t as t9n } from "@smarty/i18n";
 import type { Reading } from "@smarty/p1";
 import { type Clock, type Component, formatDuration, type Logger, type TimerHandle } from "@smarty/service-kit";
 import { isoLocal } from "../calendar.js";
@@ -105,8 +105,9 @@ export class AlertService implements Component {
   suspectReading(meterId: string, t: number, aheadMs: number, wallSynced: boolean): Promise<void> {
     return this.serial(async () => {
       if (!this.o.config.alerts.rules.meter_clock.enabled) return;
-      const against = wallSynced ? "this host's clock" : "the last reading";
-      const text = `A reading dated ${isoLocal(t)} is ${formatDuration(aheadMs)} ahead of ${against}; ignored`;
+      const lang = this.o.language ?? "en";
+      const against = t9n(lang, wallSynced ? "alert.meter_clock.host" : "alert.meter_clock.last");
+      const text = t9n(lang, "alert.meter_clock", { time: isoLocal(t), ahead: formatDuration(aheadMs), against });
       await this.o.engine.apply(meterId, [event("meter_clock", "meter_clock", text, Math.round(aheadMs / 1000))]);
     });
   }
@@ -116,7 +117,7 @@ export class AlertService implements Component {
       const rules = this.o.config.alerts.rules;
       const signals = [
         ingestSignal(rules, health, this.o.language),
-        untrustedSignal(rules, health, this.untrusted.get(health.instance)),
+        untrustedSignal(rules, health, this.untrusted.get(health.instance), this.o.language),
       ].filter((s) => s !== undefined);
       this.untrusted.set(health.instance, untrustedCount(health));
       if (signals.length > 0) await this.o.engine.apply(ingestMeter(health), signals);
@@ -132,9 +133,9 @@ export class AlertService implements Component {
         "email_undeliverable",
         id,
         problem !== undefined,
-        `Mail to ${recipient} not sent: ${problem ?? ""}`,
+        t9n(this.o.language ?? "en", "alert.mail", { recipient, problem: problem ?? "" }),
         null,
-        `Mail to ${recipient} is delivered again`,
+        t9n(this.o.language ?? "en", "alert.mail.back", { recipient }),
       );
       if (problem !== undefined || this.o.engine.isActive(NOTIFIER_ALERT_METER, id)) {
         await this.o.engine.apply(NOTIFIER_ALERT_METER, [signal]);

@@ -40,6 +40,7 @@ export function untrustedSignal(
   rules: RulesConfig,
   health: IngestHealth,
   previous: number | undefined,
+  lang: Language = "en",
 ): Signal | undefined {
   const now = untrustedCount(health);
   const rose = previous === undefined || now < previous ? now > 0 : now > previous;
@@ -49,7 +50,7 @@ export function untrustedSignal(
   return event(
     "ingest_untrusted",
     `ingest_untrusted_${health.instance}`,
-    `The ingest refused untrusted input: ${plaintext} plaintext frame(s) while a P1 key is set, ${clock} reading(s) with an impossible meter time`,
+    t(lang, "alert.untrusted", { plaintext, clock }),
     now,
   );
 }

@@ -3,7 +3,7 @@ import type { Reading } from "@smarty/p1";
 import { describe, expect, it } from "vitest";
 import type { ReadingContext, Snapshot } from "../../src/alerts/reading-context.js";
 import { eventSignals } from "../../src/alerts/rules-events.js";
-import { ingestSignal, silenceSignal } from "../../src/alerts/rules-liveness.js";
+import { ingestSignal, silenceSignal, untrustedSignal } from "../../src/alerts/rules-liveness.js";
 import { powerSignals } from "../../src/alerts/rules-power.js";
 import { qualitySignals } from "../../src/alerts/rules-quality.js";
 import { defaultFileConfig } from "../../src/config-file.js";
@@ -88,6 +88,13 @@ describe("alert messages", () => {
     const health = { instance: "main", state: "wrong_key", authentication_failures: 3 } as never;
     expect(ingestSignal(config.alerts.rules, health, "fr")?.message).toBe(
       "Les télégrammes échouent à l'authentification (3 jusqu'ici) : la clé P1 (SMARTY_KEY) est-elle correcte ?",
+    );
+  });
+
+  it("tell of refused input in Luxembourgish", () => {
+    const health = { instance: "main", plaintext_rejected: 2, clock_suspect_readings: 0 } as never;
+    expect(untrustedSignal(config.alerts.rules, health, undefined, "lb")?.message).toBe(
+      "Den Ingest huet net vertrauenswierdeg Donnéeën ofgewisen: 2 Telegramm(er) ouni Verschlësselung trotz P1-Schlëssel, 0 Moossung(en) mat onméiglecher Zielerzäit",
     );
   });
 });
