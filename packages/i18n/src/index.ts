@@ -15,7 +15,6 @@ export {
   weekdayName,
 } from "./format.js";
 export {
-  acceptLanguageTags,
   DEFAULT_LANGUAGE,
   isLanguage,
   LANGUAGES,

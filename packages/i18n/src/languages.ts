@@ -12,8 +12,8 @@ export function isLanguage(s: unknown): s is Language {
 }
 
 /**
- * The first of the browser's languages we speak (`navigator.languages`, or an `Accept-Language` header's tags in
- * order of weight, RFC 9110 §12.5.4): "fr-LU" is French, "de-CH" German; English when none matches.
+ * The first of the browser's languages we speak (`navigator.languages`: the user's list, the same one its
+ * `Accept-Language` header carries, RFC 9110 §12.5.4): "fr-LU" is French, "de-CH" German; English when none matches.
  */
 export function pickLanguage(preferred: readonly string[]): Language {
   for (const tag of preferred) {
@@ -21,19 +21,4 @@ export function pickLanguage(preferred: readonly string[]): Language {
     if (isLanguage(base)) return base;
   }
   return DEFAULT_LANGUAGE;
-}
-
-/** The tags of an `Accept-Language` header, highest weight first ("fr-LU,fr;q=0.9,en;q=0.8"). */
-export function acceptLanguageTags(header: string | undefined): string[] {
-  if (!header) return [];
-  return header
-    .split(",")
-    .map((part, i) => {
-      const [tag = "", ...params] = part.trim().split(";");
-      const q = params.map((p) => /^\s*q=([0-9.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
-      return { tag: tag.trim(), q: q === undefined ? 1 : Number(q), i };
-    })
-    .filter((t) => t.tag !== "" && t.tag !== "*" && t.q > 0)
-    .sort((a, b) => b.q - a.q || a.i - b.i)
-    .map((t) => t.tag);
 }

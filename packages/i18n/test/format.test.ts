@@ -1,7 +1,6 @@
 /** Numbers, dates and times per language, against hand-written strings (no Intl on either side). */
 import { describe, expect, it } from "vitest";
 import {
-  acceptLanguageTags,
   formatClock,
   formatDate,
   formatMoney,
@@ -100,11 +99,5 @@ describe("language choice", () => {
     expect(pickLanguage(["lb"])).toBe("lb");
     expect(pickLanguage(["pt-PT"])).toBe("en");
     expect(pickLanguage([])).toBe("en");
-  });
-
-  it("orders Accept-Language by weight", () => {
-    expect(acceptLanguageTags("en;q=0.5, lb-LU, fr;q=0.8")).toEqual(["lb-LU", "fr", "en"]);
-    expect(pickLanguage(acceptLanguageTags("pt;q=0.9, de;q=0.8, *;q=0.1"))).toBe("de");
-    expect(acceptLanguageTags(undefined)).toEqual([]);
   });
 });
