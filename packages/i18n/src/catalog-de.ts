@@ -60,7 +60,6 @@ export const de: Catalog = {
   "page.ago.h": "vor {n} Std.",
   "page.footer.meter": "Zähler {meter}",
   "page.footer.clock": "Zähleruhr {time}",
-  "page.noscript": "Diese Seite braucht JavaScript, um Live-Werte zu zeigen.",
   "page.alert.wrong_key": "Falscher P1-Schlüssel",
   "page.alert.wrong_key.text":
     "Daten kommen vom Zähler, lassen sich aber nicht entschlüsseln. Prüfen Sie SMARTY_KEY (den Schlüssel von Creos).",

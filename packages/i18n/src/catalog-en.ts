@@ -65,7 +65,6 @@ export const en = {
   "page.ago.h": "{n} h ago",
   "page.footer.meter": "Meter {meter}",
   "page.footer.clock": "meter clock {time}",
-  "page.noscript": "This page needs JavaScript to show live values.",
   "page.alert.wrong_key": "Wrong P1 key",
   "page.alert.wrong_key.text":
     "Frames arrive from the meter but cannot be decrypted. Check SMARTY_KEY (the key from Creos).",

@@ -60,7 +60,6 @@ export const fr: Catalog = {
   "page.ago.h": "il y a {n} h",
   "page.footer.meter": "Compteur {meter}",
   "page.footer.clock": "heure du compteur {time}",
-  "page.noscript": "Cette page a besoin de JavaScript pour afficher les valeurs en direct.",
   "page.alert.wrong_key": "Mauvaise clé P1",
   "page.alert.wrong_key.text":
     "Les trames du compteur arrivent mais ne se déchiffrent pas. Vérifiez SMARTY_KEY (la clé reçue de Creos).",

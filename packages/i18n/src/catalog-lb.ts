@@ -63,7 +63,6 @@ export const lb: Catalog = {
   "page.ago.h": "virun {n} St.",
   "page.footer.meter": "Zieler {meter}",
   "page.footer.clock": "Auer vum Zieler {time}",
-  "page.noscript": "Dës Säit brauch JavaScript, fir d'Wäerter live ze weisen.",
   "page.alert.wrong_key": "Falsche P1-Schlëssel",
   "page.alert.wrong_key.text":
     "D'Donnéeë vum Zieler kommen un, loosse sech awer net entschlësselen. Kuckt SMARTY_KEY no (de Schlëssel vu Creos).",
