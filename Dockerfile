@@ -30,6 +30,7 @@ ENV npm_config_update_notifier=false npm_config_fund=false npm_config_audit=fals
 COPY package.json package-lock.json ./
 COPY packages/p1/package.json packages/p1/
 COPY packages/contracts/package.json packages/contracts/
+COPY packages/i18n/package.json packages/i18n/
 COPY packages/service-kit/package.json packages/service-kit/
 COPY packages/simulator/package.json packages/simulator/
 COPY packages/ingest-core/package.json packages/ingest-core/

@@ -69,6 +69,7 @@ const show = (i: Import) => `${i.file}: ${i.specifier}`;
 /** The table of docs/architecture.md: the parts of ours each workspace's src/ may import. */
 const ALLOWED: Record<string, readonly string[]> = {
   "@smarty/p1": [],
+  "@smarty/i18n": [],
   "@smarty/contracts": ["p1"],
   "@smarty/service-kit": ["contracts"],
   "@smarty/simulator": ["p1"],
@@ -77,8 +78,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   "@smarty/testkit": ["p1"],
   "@smarty/ingest": ["ingest-core", "p1", "contracts", "service-kit"],
   "@smarty/exporter": ["p1", "contracts", "service-kit"],
-  "@smarty/display": ["p1", "contracts", "service-kit"],
-  "@smarty/notifier": ["p1", "contracts", "service-kit"],
+  "@smarty/display": ["p1", "contracts", "service-kit", "i18n"],
+  "@smarty/notifier": ["p1", "contracts", "service-kit", "i18n"],
 };
 /** What tests may use besides their workspace's own parts. */
 const TEST_ONLY = ["@smarty/testkit", "@smarty/simulator"];

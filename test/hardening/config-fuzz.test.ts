@@ -48,6 +48,7 @@ const GARBAGE: Readonly<Record<string, Garbage>> = {
   MQTT_CA_FILE: { value: "/nonexistent/ca.pem" },
   SMARTY_INSTANCE: { value: "main/../x" },
   LOG_LEVEL: { value: "loud" },
+  SMARTY_LANGUAGE: { value: "klingon" },
   SMARTY_SOURCE: { value: "ftp://meter" },
   SMARTY_KEY: { value: "secret-not-hex-SMARTYKEYFUZZ", secret: true },
   SMARTY_KEYS: { value: "x=zz-SMARTYKEYSFUZZ", secret: true },

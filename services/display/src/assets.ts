@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { extname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { browserScript, type Language } from "@smarty/i18n";
 
 /** `services/display/public/`, resolved from this module's location (src/ or dist/). */
 export const DEFAULT_PUBLIC_DIR = fileURLToPath(new URL("../public/", import.meta.url));
@@ -46,8 +47,17 @@ function walk(dir: string): string[] {
   return out;
 }
 
-/** Reads every servable file under `dir`, keyed by URL path (`/app.css`); `/` is `index.html`. */
-export function loadAssets(dir = DEFAULT_PUBLIC_DIR): Map<string, Asset> {
+function asset(path: string, body: Buffer, type: string): Asset {
+  const etag = `"${createHash("sha256").update(body).digest("base64url").slice(0, 22)}"`;
+  return { path, body, type, etag };
+}
+
+/**
+ * Reads every servable file under `dir`, keyed by URL path (`/app.css`); `/` is `index.html`. `/js/i18n.js`, the
+ * page's messages and formats, is built from @smarty/i18n: fixed to `language` (SMARTY_LANGUAGE) or, without one,
+ * choosing from the browser's languages.
+ */
+export function loadAssets(dir = DEFAULT_PUBLIC_DIR, language?: Language): Map<string, Asset> {
   let files: string[];
   try {
     files = walk(dir);
@@ -59,10 +69,9 @@ export function loadAssets(dir = DEFAULT_PUBLIC_DIR): Map<string, Asset> {
     const type = TYPES[extname(file)];
     if (!type) continue;
     const path = `/${relative(dir, file).split(sep).join("/")}`;
-    const body = readFileSync(file);
-    const etag = `"${createHash("sha256").update(body).digest("base64url").slice(0, 22)}"`;
-    assets.set(path, { path, body, type, etag });
+    assets.set(path, asset(path, readFileSync(file), type));
   }
+  assets.set("/js/i18n.js", asset("/js/i18n.js", Buffer.from(browserScript(language)), TYPES[".js"] ?? ""));
   const index = assets.get("/index.html");
   if (!index) throw new AssetError(`index.html missing in ${dir}`);
   assets.set("/", index);

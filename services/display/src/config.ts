@@ -2,6 +2,7 @@
  * Display configuration from the environment (docs/configuration.md "display"). Parsed once at start by
  * `loadConfig`; a bad value stops the service with exit 78 naming the variable.
  */
+import { LANGUAGES } from "@smarty/i18n";
 import { commonEnv, envDuration, envInt, envList, envPort, loadConfig, priceEnv } from "@smarty/service-kit";
 import { z } from "zod";
 
@@ -56,6 +57,12 @@ export const displayEnv = z
     DISPLAY_POWER_CLASS_KW: positiveNumber("a power in kW (e.g. 3, 7 or 12)", 1000),
     /** Deprecated: SMARTY_PRICE_PER_KWH replaces it (still read, with a warning, when that is unset). */
     DISPLAY_PRICE_PER_KWH: positiveNumber("a price per kWh (e.g. 0.2921)", 100),
+    /** The page's language (lb, fr, de, en); unset: each browser's own (navigator.languages). */
+    SMARTY_LANGUAGE: z
+      .string()
+      .optional()
+      .transform((s) => s?.trim().toLowerCase() || undefined)
+      .pipe(z.enum(LANGUAGES, { error: `must be one of ${LANGUAGES.join(", ")}` }).optional()),
     DISPLAY_CURRENCY: z
       .string()
       .default("EUR")

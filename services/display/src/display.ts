@@ -69,7 +69,7 @@ export function createDisplay(config: DisplayConfig, deps: DisplayDeps): Display
   store.on("ingest", () => hub.broadcast("ingest", { ingest: views.ingest() }));
 
   const app = createHttpApp({
-    assets: deps.assets ?? loadAssets(),
+    assets: deps.assets ?? loadAssets(undefined, config.SMARTY_LANGUAGE),
     views,
     hub,
     allowedHosts: config.DISPLAY_ALLOWED_HOSTS,

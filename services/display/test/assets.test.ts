@@ -43,3 +43,28 @@ describe("the page files (services/display/public)", () => {
     for (const r of refs) expect(assets.has(r), r).toBe(true);
   });
 });
+
+describe("the page's messages (/js/i18n.js)", () => {
+  it("is built from @smarty/i18n, in the browser's language unless SMARTY_LANGUAGE fixes one", async () => {
+    const free = text("/js/i18n.js");
+    expect(free).toContain("export const LANG = null ??");
+    const fixed = loadAssets(undefined, "lb").get("/js/i18n.js")?.body.toString("utf8") ?? "";
+    expect(fixed).toContain('export const LANG = "lb" ??');
+    const m = await import(`data:text/javascript;base64,${Buffer.from(fixed).toString("base64")}`);
+    expect(m.t("page.energy.month")).toBe("Dëse Mount");
+    expect(m.formatNumber(m.LANG, 2.345, 2)).toBe("2,35");
+  });
+
+  it("leaves no English text to the page scripts: they say everything through t()", () => {
+    for (const a of files.filter((f) => f.path.startsWith("/js/") && f.path !== "/js/i18n.js")) {
+      const body = a.body.toString("utf8").replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, "");
+      // A string literal holding two words is a sentence the user reads (CSS selectors aside): it belongs in the
+      // catalogs.
+      const words = body.match(/["'`](?![#.])[^"'`\n]*\b[A-Za-z]{2,} [a-z]{2,}\b[^"'`\n]*["'`]/g) ?? [];
+      expect({ path: a.path, words }).toEqual({
+        path: a.path,
+        words: [],
+      });
+    }
+  });
+});

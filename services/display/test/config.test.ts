@@ -16,6 +16,13 @@ function problems(env: Record<string, string>): readonly string[] {
 }
 
 describe("display configuration", () => {
+  it("reads SMARTY_LANGUAGE: lb, fr, de or en; unset leaves the choice to the browser", () => {
+    expect(loadDisplayConfig({}).SMARTY_LANGUAGE).toBeUndefined();
+    expect(loadDisplayConfig({ SMARTY_LANGUAGE: "lb" }).SMARTY_LANGUAGE).toBe("lb");
+    expect(loadDisplayConfig({ SMARTY_LANGUAGE: "FR" }).SMARTY_LANGUAGE).toBe("fr");
+    expect(problems({ SMARTY_LANGUAGE: "it" })).toEqual([expect.stringMatching(/^SMARTY_LANGUAGE: .*lb, fr, de, en/)]);
+  });
+
   it("defaults to port 8080, 30 s staleness, no auth, no power class and no price", () => {
     const c = loadDisplayConfig({});
     expect(c.DISPLAY_PORT).toBe(8080);

@@ -16,5 +16,6 @@ describe("documentation", () => {
     for (const size of ["phone", "tablet"]) {
       for (const scheme of ["light", "dark"]) expect(text).toContain(`images/display-${size}-${scheme}.png`);
     }
+    for (const lang of ["fr", "lb"]) expect(text).toContain(`images/display-tablet-${lang}.png`);
   });
 });

@@ -3,6 +3,8 @@
  * variables come from service-kit, the XMPP bot's from xmpp/config.ts; rules, tariff and schedule live in the
  * optional NOTIFIER_CONFIG file (config-file.ts). Email is enabled when SMTP_URL is set.
  */
+
+import { LANGUAGES } from "@smarty/i18n";
 import {
   ConfigError,
   commonEnv,
@@ -25,6 +27,12 @@ export const notifierEnv = z.object({
   ...xmppEnv,
   /** The stack's one price, for the tariff of statistics and reports (config-file.ts `withPrices`). */
   ...priceEnv,
+  /** Language of report mails and chat answers (lb, fr, de, en); English when unset. */
+  SMARTY_LANGUAGE: z
+    .string()
+    .optional()
+    .transform((s) => s?.trim().toLowerCase() || "en")
+    .pipe(z.enum(LANGUAGES, { error: `must be one of ${LANGUAGES.join(", ")}` })),
   REDIS_URL: z
     .string()
     .default("redis://127.0.0.1:6379")

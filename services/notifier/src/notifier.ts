@@ -93,6 +93,7 @@ export async function createNotifier(config: NotifierConfig, deps: NotifierDeps)
     recipients: config.email?.to ?? [],
     clock,
     log: log.child({ component: "reports" }),
+    language: env.SMARTY_LANGUAGE,
   });
 
   const targets: ChannelTarget[] = [];
@@ -143,6 +144,7 @@ export async function createNotifier(config: NotifierConfig, deps: NotifierDeps)
     log: log.child({ component: "alerts" }),
     knownMeters: () => stats.meters(),
     dayHistory: (meterId, from, to) => stats.store.historyRange(meterId, "day", from, to),
+    language: env.SMARTY_LANGUAGE,
     ...(deps.alertTickMs ? { tickMs: deps.alertTickMs } : {}),
   });
   const core = new NotifierCore({
@@ -159,7 +161,7 @@ export async function createNotifier(config: NotifierConfig, deps: NotifierDeps)
   let xmpp: Xmpp | undefined;
   if (config.xmpp) {
     const settings = config.xmpp;
-    xmpp = await createXmpp({ settings, backend: core, logger: log, clock });
+    xmpp = await createXmpp({ settings, backend: core, logger: log, clock, language: env.SMARTY_LANGUAGE });
     channels.push(xmpp.channel);
     targets.push({ channel: "xmpp", recipients: (a) => xmppAlertRecipients(settings, a) });
   }

@@ -20,6 +20,12 @@ function problems(env: Record<string, string>): string[] {
 }
 
 describe("notifier configuration", () => {
+  it("reads SMARTY_LANGUAGE (lb, fr, de, en), English when unset", () => {
+    expect(loadNotifierConfig({}).env.SMARTY_LANGUAGE).toBe("en");
+    expect(loadNotifierConfig({ SMARTY_LANGUAGE: "de" }).env.SMARTY_LANGUAGE).toBe("de");
+    expect(problems({ SMARTY_LANGUAGE: "es" })).toEqual([expect.stringMatching(/^SMARTY_LANGUAGE: .*lb, fr, de, en/)]);
+  });
+
   it("refuses an unreadable NOTIFIER_SMTP_CA_FILE and a malformed XMPP_DOMAIN at start", () => {
     const smtp = { SMTP_URL: "smtp://127.0.0.1:25", EMAIL_FROM: "s@example.org", EMAIL_TO: "a@example.org" };
     expect(problems({ ...smtp, EMAIL_ENCRYPTION: "off", NOTIFIER_SMTP_CA_FILE: "/nonexistent/ca.pem" })).toEqual([

@@ -5,6 +5,7 @@
  * right ages.
  */
 import { ago, clock as clockText, DASH, powerShort } from "./format.js";
+import { LANG, t } from "./i18n.js";
 import { renderEnergy, renderMbus, renderPhases, renderPower, renderSelector } from "./render.js";
 import { drawSpark } from "./spark.js";
 import { alertsFor, renderAlerts } from "./status.js";
@@ -51,13 +52,7 @@ function paint() {
   document.body.dataset.state = state;
   const conn = $("conn");
   conn.dataset.state = state;
-  $("conn-text").textContent = {
-    connecting: "connecting…",
-    offline: "reconnecting…",
-    waiting: "waiting",
-    stale: "stale",
-    live: "live",
-  }[state];
+  $("conn-text").textContent = t(`page.conn.${state}`);
   renderAlerts(alertsFor({ m, stale, now, ingest: S.ingest, online: S.online || !S.loaded }));
   renderSelector(list, S.selected, (id) => {
     location.hash = `meter=${encodeURIComponent(id)}`;
@@ -69,15 +64,15 @@ function paint() {
     return;
   }
   renderPower(m);
-  $("updated").textContent = `updated ${ago(now - Date.parse(m.received_at))}`;
+  $("updated").textContent = t("page.updated", { ago: ago(now - Date.parse(m.received_at)) });
   renderPhases(m, S.voltage);
   renderEnergy(m);
   renderMbus(m);
   const range = drawSpark($("spark"), S.history.get(m.id) ?? [], now, S.windowMs);
   $("spark-top").textContent = range && range.top > 0 ? powerShort(range.top) : "";
   $("spark-bottom").textContent = range && range.bottom < 0 ? `↑ ${powerShort(range.bottom)}` : "";
-  const at = m.reading_time ? ` · meter clock ${clockText(m.reading_time)}` : "";
-  $("footer").textContent = `Meter ${m.meter_id}${at} · smarty In Home Display`;
+  const at = m.reading_time ? ` · ${t("page.footer.clock", { time: clockText(m.reading_time) })}` : "";
+  $("footer").textContent = `${t("page.footer.meter", { meter: m.meter_id })}${at} · smarty ${t("page.title")}`;
   document.title = `${$("power-value").textContent} ${$("power-unit").textContent} · smarty`.replace(DASH, "smarty");
 }
 
@@ -138,6 +133,16 @@ function connect() {
   });
 }
 
+/** The fixed words of index.html in the page's language: `data-i18n` text, `data-i18n-label` aria-labels. */
+function translatePage() {
+  document.documentElement.lang = LANG;
+  document.title = `smarty · ${t("page.title")}`;
+  for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
+  for (const el of document.querySelectorAll("[data-i18n-label]"))
+    el.setAttribute("aria-label", t(el.dataset.i18nLabel));
+}
+
+translatePage();
 addEventListener("hashchange", paint);
 setInterval(paint, 1000);
 connect();

@@ -4,6 +4,7 @@
  * Content-Security-Policy allows (inline style attributes are not).
  */
 import { clock, DASH, kwh, money, num, power, powerShort, powerText, unit } from "./format.js";
+import { t } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -27,20 +28,23 @@ export function renderPower(m) {
   setText("power-unit", u);
   const dir = $("power-dir");
   const exporting = net < 0;
-  setText(dir, net > 0 ? "↓ from the grid" : exporting ? "↑ to the grid" : net === 0 ? "no power flowing" : DASH);
+  setText(
+    dir,
+    net > 0 ? t("page.power.from_grid") : exporting ? t("page.power.to_grid") : net === 0 ? t("page.power.none") : DASH,
+  );
   dir.className = `dir${net > 0 ? " imp" : exporting ? " exp" : ""}`;
   document.body.dataset.flow = exporting ? "export" : "import";
   const limit = m.power.limit_w;
   bar($("power-bar"), net, limit, exporting);
   if (limit) {
     const pct = num((Math.abs(net ?? 0) / limit) * 100, 0);
-    const what =
+    const text =
       m.power.limit_source === "power_class"
-        ? `the ${powerShort(limit)} power class`
-        : `the meter's ${num(limit / 1000, 1)} kVA limit`;
-    setText("power-limit", `${pct} % of ${what}`);
+        ? t("page.power.of_class", { pct, limit: powerShort(limit) })
+        : t("page.power.of_smax", { pct, limit: num(limit / 1000, 1) });
+    setText("power-limit", text);
   } else {
-    setText("power-limit", "no power limit known");
+    setText("power-limit", t("page.power.no_limit"));
   }
 }
 
@@ -52,8 +56,8 @@ export function renderPhases(m, band) {
     rows.replaceChildren();
     for (let i = 0; i < m.phases.length; i++) rows.append(tpl.content.cloneNode(true));
   }
-  setText("lim-power", m.phase_power_limit_w ? `max ${powerShort(m.phase_power_limit_w)}` : "");
-  setText("lim-current", m.current_limit_a ? `max ${num(m.current_limit_a, 0)} A` : "");
+  setText("lim-power", m.phase_power_limit_w ? t("page.phases.max", { value: powerShort(m.phase_power_limit_w) }) : "");
+  setText("lim-current", m.current_limit_a ? t("page.phases.max", { value: `${num(m.current_limit_a, 0)} A` }) : "");
   setText("lim-voltage", `${band.min}–${band.max} V`);
   const span = band.max + 7 - (band.min - 7);
   m.phases.forEach((p, i) => {
@@ -95,19 +99,12 @@ export function renderEnergy(m) {
   const note = $("cost-note");
   const estimated = m.today?.cost_estimated || m.month?.cost_estimated;
   note.hidden = !estimated && (m.today || m.month);
-  setText(
-    note,
-    !m.today && !m.month
-      ? "Daily and monthly totals appear once the notifier has published its statistics."
-      : estimated
-        ? "≈ energy price × imported energy; fixed and network charges not included."
-        : "",
-  );
+  setText(note, !m.today && !m.month ? t("page.energy.no_statistics") : estimated ? t("page.energy.estimated") : "");
   setText("reg-imp", m.registers.import_kwh === null ? DASH : `${num(m.registers.import_kwh, 3)} kWh`);
   setText("reg-exp", m.registers.export_kwh === null ? DASH : `${num(m.registers.export_kwh, 3)} kWh`);
 }
 
-const MEDIUM = { gas: "Gas", water: "Water", heat: "Heat", warm_water: "Hot water", cooling: "Cooling" };
+const MEDIA = new Set(["gas", "water", "heat", "warm_water", "cooling"]);
 
 export function renderMbus(m) {
   const list = m.mbus.filter((x) => x.value !== null);
@@ -120,10 +117,10 @@ export function renderMbus(m) {
   }
   list.forEach((x, i) => {
     const [kind, value, sub] = box.children[i].children;
-    setText(kind, MEDIUM[x.medium] ?? `Channel ${x.channel}`);
+    setText(kind, MEDIA.has(x.medium) ? t(`common.medium.${x.medium}`) : t("common.channel", { n: x.channel }));
     setText(value, `${num(x.value, 3)} ${unit(x.unit)}`);
-    const today = x.today === null ? "" : ` · today +${num(x.today, 2)} ${unit(x.unit)}`;
-    setText(sub, `read at ${clock(x.time)}${today}`);
+    const today = x.today === null ? "" : ` · ${t("page.mbus.today", { value: `${num(x.today, 2)} ${unit(x.unit)}` })}`;
+    setText(sub, `${t("page.mbus.read_at", { time: clock(x.time) })}${today}`);
   });
 }
 

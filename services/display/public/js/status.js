@@ -3,42 +3,29 @@
  * connection to the display, and the meter's own long message. Problems come first, the message last.
  */
 import { ago } from "./format.js";
+import { LANG, t } from "./i18n.js";
 
-/** ingest health `state` → title and what to check (docs/display.md lists them). */
-const INGEST = {
-  wrong_key: [
-    "Wrong P1 key",
-    "Frames arrive from the meter but cannot be decrypted. Check SMARTY_KEY (the key from Creos).",
-  ],
-  no_frames: [
-    "Cable problem",
-    "Bytes arrive but no frame starts: check the cable (inverted signal) and the serial settings.",
-  ],
-  no_data: [
-    "No data from the meter",
-    "Nothing arrives on the P1 port. Check the cable and that the P1 port is enabled.",
-  ],
-  disconnected: ["Reader disconnected", "The reader lost its serial port or network source and is reconnecting."],
-  errors: ["Damaged frames", "Frames arrive but fail their checks (CRC or format). Check the cable and its length."],
-};
+/** ingest health `state`s with a banner (title `page.alert.<state>`, text `page.alert.<state>.text`; docs/display.md). */
+const INGEST = new Set(["wrong_key", "no_frames", "no_data", "disconnected", "errors"]);
 
 /** Banner list for the selected meter `m` (may be undefined) at server time `now`. */
 export function alertsFor({ m, stale, now, ingest, online }) {
   const out = [];
-  if (!online) out.push(["bad", "Display offline", "The connection to the display service is lost; reconnecting…"]);
+  if (!online) out.push(["bad", t("page.alert.display_offline"), t("page.alert.display_offline.text")]);
   for (const i of ingest) {
-    const known = INGEST[i.state];
     if (i.status === "offline") {
-      out.push(["bad", "Reader offline", `The ingest service (${i.instance}) is not running, so no readings arrive.`]);
-    } else if (known) {
-      out.push(["bad", known[0], i.hint || known[1]]);
+      out.push(["bad", t("page.alert.reader_offline"), t("page.alert.reader_offline.text", { instance: i.instance })]);
+    } else if (INGEST.has(i.state)) {
+      // The reader's own hint is more precise but English: other languages get the catalog's text.
+      const text = LANG === "en" && i.hint ? i.hint : t(`page.alert.${i.state}.text`);
+      out.push(["bad", t(`page.alert.${i.state}`), text]);
     }
   }
   if (m && stale) {
     const age = ago(now - Date.parse(m.received_at));
-    out.push(["warn", "No new reading", `The last reading arrived ${age}; the values below are not live.`]);
+    out.push(["warn", t("page.alert.stale"), t("page.alert.stale.text", { ago: age })]);
   }
-  for (const msg of m?.messages ?? []) out.push(["info", "Message from the meter", msg]);
+  for (const msg of m?.messages ?? []) out.push(["info", t("page.alert.meter_message"), msg]);
   return out;
 }
 

@@ -62,8 +62,20 @@ async function publishHistory(): Promise<void> {
   await h.publish(topics.statistics(BASE, SOLAR), JSON.stringify(solarStats), true);
 }
 
-async function open(width: number, height: number, colorScheme: "light" | "dark", meter = HOUSE): Promise<Page> {
+async function open(
+  width: number,
+  height: number,
+  colorScheme: "light" | "dark",
+  meter = HOUSE,
+  locale?: string,
+): Promise<Page> {
   const page = await browser.newPage({ width, height, colorScheme });
+  if (locale) {
+    // The browser's language list (navigator.languages and Accept-Language), as a tablet set to French sends it.
+    const cdp = await browser.context.newCDPSession(page);
+    const userAgent = (await page.evaluate("navigator.userAgent")) as string;
+    await cdp.send("Emulation.setUserAgentOverride", { userAgent, acceptLanguage: `${locale},${locale.slice(0, 2)}` });
+  }
   page.on("request", (r) => requests.push(r.url()));
   page.on("console", (m) => {
     if (m.type() === "error" || m.type() === "warning") problems.push(m.text());
@@ -101,6 +113,34 @@ describe("the page in Chromium", () => {
         await page.close();
       }
     }
+  });
+
+  it("speaks the browser's language (lb, fr, de, en) and nothing overflows the tablet layout", async () => {
+    const expected = {
+      lb: { power: "Stroum elo", month: "Dëse Mount", conn: "live", cost: /^3,12 €$/ },
+      fr: { power: "Puissance actuelle", month: "Ce mois-ci", conn: "en direct", cost: /^3,12 €$/ },
+      de: { power: "Leistung jetzt", month: "Diesen Monat", conn: "live", cost: /^3,12 €$/ },
+      en: { power: "Power now", month: "This month", conn: "live", cost: /^3\.12 €$/ },
+    } as const;
+    for (const [lang, words] of Object.entries(expected)) {
+      const page = await open(1280, 800, "light", HOUSE, `${lang}-LU`);
+      expect(await page.evaluate("document.documentElement.lang")).toBe(lang);
+      expect(await page.locator(".card.power h2").textContent()).toBe(words.power);
+      expect(await page.locator("th[data-i18n='page.energy.month']").textContent()).toBe(words.month);
+      expect(await page.locator("#conn-text").textContent()).toBe(words.conn);
+      expect(await page.locator("#e-day-cost").textContent()).toMatch(words.cost);
+      // Every text of every tile fits its box at the tablet size: no clipped or spilling words.
+      const overflowing = (await page.evaluate(`
+        [...document.querySelectorAll("main .card, main .card *, header *, #footer")]
+          .filter((e) => e.clientWidth > 0 && e.scrollWidth > e.clientWidth && !(e instanceof SVGElement))
+          .map((e) => (e.id || e.className || e.tagName) + ": " + e.textContent.trim().slice(0, 60))
+      `)) as string[];
+      expect(overflowing, lang).toEqual([]);
+      expect(await page.evaluate("document.documentElement.scrollWidth <= innerWidth"), lang).toBe(true);
+      await page.screenshot({ path: join(images.path, `display-tablet-${lang}.png`) });
+      await page.close();
+    }
+    expect(problems).toEqual([]);
   });
 
   it("loads only from the display itself, within 100 kB, with no CSP violation or script error", async () => {

@@ -4,6 +4,7 @@
  * a reading never interleave their updates of the same alert.
  */
 import type { IngestHealth, PeriodStatistics } from "@smarty/contracts";
+import { type Language, t as t9n } from "@smarty/i18n";
 import type { Reading } from "@smarty/p1";
 import { type Clock, type Component, formatDuration, type Logger, type TimerHandle } from "@smarty/service-kit";
 import { isoLocal } from "../calendar.js";
@@ -34,6 +35,8 @@ export interface AlertServiceOptions {
   /** Closed days of a meter starting in [from, to), oldest first (the baseload rule); none: that rule is off. */
   readonly dayHistory?: (meterId: string, from: number, to: number) => Promise<readonly PeriodStatistics[]>;
   readonly tickMs?: number;
+  /** Language of the rules' messages (SMARTY_LANGUAGE); English when unset. */
+  readonly language?: Language;
 }
 
 const DAY_MS = 86_400_000;
@@ -82,8 +85,9 @@ export class AlertService implements Component {
         rules: this.o.config.alerts.rules,
         tariff: this.o.config.tariff,
         isActive: (id) => engine.isActive(meterId, id),
+        ...(this.o.language ? { language: this.o.language } : {}),
       };
-      const silence = silenceSignal(ctx.rules, 0);
+      const silence = silenceSignal(ctx.rules, 0, this.o.language);
       await engine.apply(meterId, [
         ...powerSignals(ctx),
         ...qualitySignals(ctx),
@@ -114,7 +118,7 @@ export class AlertService implements Component {
         // One day more than asked for: days of 23 and 25 hours around the clock changes.
         const past = await history(meterId, start - (rule.days + 1) * DAY_MS, start);
         const values = past.map((p) => p.baseload_w).filter((w): w is number => typeof w === "number");
-        const signal = baseloadSignal(rule, day.baseload_w, values);
+        const signal = baseloadSignal(rule, day.baseload_w, values, this.o.language);
         if (signal) await this.o.engine.apply(meterId, [signal]);
       }
     });
@@ -124,8 +128,9 @@ export class AlertService implements Component {
   suspectReading(meterId: string, t: number, aheadMs: number, wallSynced: boolean): Promise<void> {
     return this.serial(async () => {
       if (!this.o.config.alerts.rules.meter_clock.enabled) return;
-      const against = wallSynced ? "this host's clock" : "the last reading";
-      const text = `A reading dated ${isoLocal(t)} is ${formatDuration(aheadMs)} ahead of ${against}; ignored`;
+      const lang = this.o.language ?? "en";
+      const against = t9n(lang, wallSynced ? "alert.meter_clock.host" : "alert.meter_clock.last");
+      const text = t9n(lang, "alert.meter_clock", { time: isoLocal(t), ahead: formatDuration(aheadMs), against });
       await this.o.engine.apply(meterId, [event("meter_clock", "meter_clock", text, Math.round(aheadMs / 1000))]);
     });
   }
@@ -134,8 +139,8 @@ export class AlertService implements Component {
     return this.serial(async () => {
       const rules = this.o.config.alerts.rules;
       const signals = [
-        ingestSignal(rules, health),
-        untrustedSignal(rules, health, this.untrusted.get(health.instance)),
+        ingestSignal(rules, health, this.o.language),
+        untrustedSignal(rules, health, this.untrusted.get(health.instance), this.o.language),
       ].filter((s) => s !== undefined);
       this.untrusted.set(health.instance, untrustedCount(health));
       if (signals.length > 0) await this.o.engine.apply(ingestMeter(health), signals);
@@ -151,9 +156,9 @@ export class AlertService implements Component {
         "email_undeliverable",
         id,
         problem !== undefined,
-        `Mail to ${recipient} not sent: ${problem ?? ""}`,
+        t9n(this.o.language ?? "en", "alert.mail", { recipient, problem: problem ?? "" }),
         null,
-        `Mail to ${recipient} is delivered again`,
+        t9n(this.o.language ?? "en", "alert.mail.back", { recipient }),
       );
       if (problem !== undefined || this.o.engine.isActive(NOTIFIER_ALERT_METER, id)) {
         await this.o.engine.apply(NOTIFIER_ALERT_METER, [signal]);
@@ -166,7 +171,7 @@ export class AlertService implements Component {
     return this.serial(async () => {
       const now = this.o.clock.now();
       for (const [meterId, at] of this.lastReceived) {
-        const s = silenceSignal(this.o.config.alerts.rules, now - at);
+        const s = silenceSignal(this.o.config.alerts.rules, now - at, this.o.language);
         if (s) await this.o.engine.apply(meterId, [s]);
       }
       await this.o.engine.expireEvents();

@@ -2,6 +2,7 @@
  * What the reading rules see: the reading, its statistics sample, the quarter hour in progress, and a snapshot of
  * the previous counters and states (persisted, so "increased" and "changed" hold across restarts).
  */
+import type { Language } from "@smarty/i18n";
 import { type Reading, readingNumber, readingText } from "@smarty/p1";
 import type { FileConfig, RulesConfig } from "../config-file.js";
 import type { QuarterProgress } from "../statistics/meter-state.js";
@@ -18,6 +19,8 @@ export interface ReadingContext {
   readonly tariff: FileConfig["tariff"];
   /** Is this alert of this meter active now (for hysteresis)? */
   isActive(id: string): boolean;
+  /** Language of the messages (SMARTY_LANGUAGE); English when unset. */
+  readonly language?: Language;
 }
 
 /** Long/short messages of the electricity meter and the Lux channel messages (0-0:96.13.x). */

@@ -4,6 +4,7 @@
  * percentile over the whole day, and the running day's would change with every quarter hour. The usual level is
  * the median of the closed days before it (robust to a holiday or an odd day), of the last `days` with a baseload.
  */
+import { type Language, t } from "@smarty/i18n";
 import type { RulesConfig } from "../config-file.js";
 import { level, type Signal } from "./signals.js";
 
@@ -21,6 +22,7 @@ export function baseloadSignal(
   rule: RulesConfig["baseload_high"],
   dayW: number | null | undefined,
   pastW: readonly number[],
+  lang: Language = "en",
 ): Signal | undefined {
   if (!rule.enabled || dayW === null || dayW === undefined) return undefined;
   const recent = pastW.slice(-rule.days);
@@ -31,8 +33,8 @@ export function baseloadSignal(
     "baseload_high",
     "baseload_high",
     dayW > bound,
-    `Baseload ${dayW} W yesterday, usually ${usual} W (median of ${recent.length} days): something new stays on`,
+    t(lang, "alert.baseload_high", { power: dayW, usual, days: recent.length }),
     dayW,
-    `Baseload back to ${dayW} W (usually ${usual} W)`,
+    t(lang, "alert.baseload_high.back", { power: dayW, usual }),
   );
 }

@@ -3,21 +3,30 @@
  * states (0-n:96.3.10, 0-n:24.4.0) changed; the grid operator sent a new or changed message (0-0:96.13.x,
  * decoded text). Compared with the persisted snapshot; a message seen for the first time is reported once.
  */
+import { type Language, type MessageKey, t } from "@smarty/i18n";
 import { readingNumber, readingText } from "@smarty/p1";
 import { MESSAGE_KEYS, type ReadingContext } from "./reading-context.js";
 import { event, type Signal } from "./signals.js";
 
-const BREAKER_WORDS: Readonly<Record<number, string>> = { 0: "open", 1: "closed", 2: "ready for reconnection" };
-const VALVE_WORDS: Readonly<Record<number, string>> = { 0: "closed", 1: "open", 2: "released" };
-const word = (words: Readonly<Record<number, string>>, v: number) => `${v} (${words[v] ?? "unknown"})`;
+/** A state with its meaning: `0 (open)`; 0–2 are the states DSMR 5.0.2 §6.12 defines for breakers and valves. */
+function word(lang: Language, kind: "breaker" | "valve", v: number): string {
+  const known = v === 0 || v === 1 || v === 2;
+  return `${v} (${t(lang, known ? (`alert.${kind}.${v}` as MessageKey) : "alert.state.unknown")})`;
+}
+
+const MEDIA = new Set(["gas", "water", "heat", "warm_water", "cooling"]);
 
 export function eventSignals(ctx: ReadingContext): Signal[] {
   const out: Signal[] = [];
   const { rules, reading, last } = ctx;
+  const lang = ctx.language ?? "en";
   if (rules.breaker_state.enabled && last) {
     const b = readingNumber(reading, "breaker_state");
     if (b !== undefined && last.breaker !== null && b !== last.breaker) {
-      const msg = `Meter breaker changed from ${word(BREAKER_WORDS, last.breaker)} to ${word(BREAKER_WORDS, b)}`;
+      const msg = t(lang, "alert.breaker", {
+        before: word(lang, "breaker", last.breaker),
+        after: word(lang, "breaker", b),
+      });
       out.push(event("breaker_state", "breaker_state", msg, b));
     }
   }
@@ -30,7 +39,7 @@ export function eventSignals(ctx: ReadingContext): Signal[] {
       before !== undefined &&
       m.breaker_state !== before
     ) {
-      const msg = `M-Bus channel ${ch} breaker changed from ${before} to ${m.breaker_state}`;
+      const msg = t(lang, "alert.mbus_breaker", { ch, before, after: m.breaker_state });
       out.push(event("breaker_state", `breaker_state_ch${ch}`, msg, m.breaker_state));
     }
     const valveBefore = last?.mbus_valve[ch];
@@ -40,7 +49,17 @@ export function eventSignals(ctx: ReadingContext): Signal[] {
       valveBefore !== undefined &&
       m.valve_state !== valveBefore
     ) {
-      const msg = `${m.medium} valve (M-Bus ${ch}) changed from ${word(VALVE_WORDS, valveBefore)} to ${word(VALVE_WORDS, m.valve_state)}`;
+      // English keeps the meter's own medium word ("gas valve"); the other languages name it.
+      const medium =
+        lang !== "en" && MEDIA.has(m.medium)
+          ? t(lang, `common.medium.${m.medium}` as MessageKey).toLowerCase()
+          : m.medium;
+      const msg = t(lang, "alert.valve", {
+        medium,
+        ch,
+        before: word(lang, "valve", valveBefore),
+        after: word(lang, "valve", m.valve_state),
+      });
       out.push(event("valve_state", `valve_state_ch${ch}`, msg, m.valve_state));
     }
   }
@@ -48,7 +67,7 @@ export function eventSignals(ctx: ReadingContext): Signal[] {
     for (const key of MESSAGE_KEYS) {
       const text = readingText(reading, key)?.trim();
       if (text && text !== last?.messages[key]) {
-        out.push(event("operator_message", `operator_message_${key}`, `Message from the grid operator: ${text}`));
+        out.push(event("operator_message", `operator_message_${key}`, t(lang, "alert.operator_message", { text })));
       }
     }
   }

@@ -3,20 +3,21 @@
  * authentication failures (wrong or changed P1 key: ingest state `wrong_key`), each with its "back to normal".
  */
 import type { IngestHealth } from "@smarty/contracts";
+import { type Language, t } from "@smarty/i18n";
 import { formatDuration } from "@smarty/service-kit";
 import type { RulesConfig } from "../config-file.js";
 import { event, level, type Signal } from "./signals.js";
 
-export function silenceSignal(rules: RulesConfig, silentForMs: number): Signal | undefined {
+export function silenceSignal(rules: RulesConfig, silentForMs: number, lang: Language = "en"): Signal | undefined {
   const r = rules.meter_silent;
   if (!r.enabled) return undefined;
   return level(
     "meter_silent",
     "meter_silent",
     silentForMs >= r.after,
-    `No reading from the meter for ${formatDuration(silentForMs)}`,
+    t(lang, "alert.meter_silent", { duration: formatDuration(silentForMs) }),
     Math.round(silentForMs / 1000),
-    "Readings arrive again",
+    t(lang, "alert.meter_silent.back"),
   );
 }
 
@@ -39,6 +40,7 @@ export function untrustedSignal(
   rules: RulesConfig,
   health: IngestHealth,
   previous: number | undefined,
+  lang: Language = "en",
 ): Signal | undefined {
   const now = untrustedCount(health);
   const rose = previous === undefined || now < previous ? now > 0 : now > previous;
@@ -48,19 +50,19 @@ export function untrustedSignal(
   return event(
     "ingest_untrusted",
     `ingest_untrusted_${health.instance}`,
-    `The ingest refused untrusted input: ${plaintext} plaintext frame(s) while a P1 key is set, ${clock} reading(s) with an impossible meter time`,
+    t(lang, "alert.untrusted", { plaintext, clock }),
     now,
   );
 }
 
-export function ingestSignal(rules: RulesConfig, health: IngestHealth): Signal | undefined {
+export function ingestSignal(rules: RulesConfig, health: IngestHealth, lang: Language = "en"): Signal | undefined {
   if (!rules.ingest_auth.enabled) return undefined;
   return level(
     "ingest_auth",
     `ingest_auth_${health.instance}`,
     health.state === "wrong_key",
-    `Telegrams fail authentication (${health.authentication_failures} so far): is the P1 key (SMARTY_KEY) right?`,
+    t(lang, "alert.ingest_auth", { n: health.authentication_failures }),
     health.authentication_failures,
-    "Telegrams decrypt again",
+    t(lang, "alert.ingest_auth.back"),
   );
 }

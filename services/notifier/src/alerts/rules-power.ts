@@ -3,6 +3,7 @@
  * interval) approaching or above the limit: the configured limit, else the tariff's power class, else the meter's
  * SMAX (0-0:17.0.0, kVA, taken as kW).
  */
+import { translator } from "@smarty/i18n";
 import { localClock, QUARTER_MS } from "../calendar.js";
 import type { ReadingContext } from "./reading-context.js";
 import { fmt, level, type Signal } from "./signals.js";
@@ -14,6 +15,9 @@ function quarterLimit(ctx: ReadingContext, explicit: number | undefined): number
 export function powerSignals(ctx: ReadingContext): Signal[] {
   const out: Signal[] = [];
   const { rules, sample } = ctx;
+  const lang = ctx.language ?? "en";
+  const t = translator(lang);
+  const f = (x: number, digits = 2) => fmt(x, digits, lang);
   const p = sample.power_import_kw;
   const high = rules.power_import_high;
   if (high.enabled && p !== null) {
@@ -23,9 +27,9 @@ export function powerSignals(ctx: ReadingContext): Signal[] {
         "power_import_high",
         "power_import_high",
         p > threshold,
-        `Import power ${fmt(p)} kW is above ${fmt(high.threshold_kw, 1)} kW`,
+        t("alert.power_high", { power: f(p), limit: f(high.threshold_kw, 1) }),
         p,
-        `Import power back to ${fmt(p)} kW`,
+        t("alert.power_high.back", { power: f(p) }),
       ),
     );
   }
@@ -46,9 +50,9 @@ export function powerSignals(ctx: ReadingContext): Signal[] {
         "quarter_hour_exceeded",
         "quarter_hour_exceeded",
         over,
-        `The 15-minute average is above ${fmt(exLimit, 1)} kW: ${fmt(energy, 3)} kWh used since ${qStartText}`,
+        t("alert.quarter_exceeded", { limit: f(exLimit, 1), energy: f(energy, 3), since: qStartText }),
         energy / 0.25,
-        "The 15-minute average is below the limit again",
+        t("alert.quarter_exceeded.back"),
       ),
     );
   }
@@ -64,9 +68,9 @@ export function powerSignals(ctx: ReadingContext): Signal[] {
         "quarter_hour_approaching",
         "quarter_hour_approaching",
         projectedKw >= ratio * nearLimit,
-        `At this rate the 15-minute average reaches ${fmt(projectedKw)} kW (limit ${fmt(nearLimit, 1)} kW)`,
+        t("alert.quarter_near", { power: f(projectedKw), limit: f(nearLimit, 1) }),
         projectedKw,
-        "The 15-minute average is well below the limit again",
+        t("alert.quarter_near.back"),
       ),
     );
   }

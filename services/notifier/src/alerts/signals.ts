@@ -4,6 +4,7 @@
  * "for a duration" delay. An *event* signal says something happened (a counter rose, a state changed); the engine
  * keeps the alert active until `clear_after` passes without another event.
  */
+import { formatNumber, type Language } from "@smarty/i18n";
 import type { RuleName } from "../config-file.js";
 
 export interface Signal {
@@ -39,5 +40,5 @@ export function event(rule: RuleName, id: string, message: string, value: number
 
 export const PHASE_NAMES = ["L1", "L2", "L3"] as const;
 
-/** `1.234` → `"1.23"`; numbers in messages are short. */
-export const fmt = (x: number, digits = 2) => x.toFixed(digits);
+/** `1.234` → `"1.23"` (`"1,23"` in lb/fr/de); numbers in messages are short. */
+export const fmt = (x: number, digits = 2, lang: Language = "en") => formatNumber(lang, x, digits);

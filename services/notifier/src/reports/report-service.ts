@@ -4,6 +4,7 @@
  * so far (MQTT command, chat `report`).
  */
 import type { PeriodKind } from "@smarty/contracts";
+import { type Language, t } from "@smarty/i18n";
 import type { Clock, Logger } from "@smarty/service-kit";
 import { periodLabel } from "../calendar.js";
 import type { Outbox, OutboxPayload } from "../ports.js";
@@ -19,18 +20,20 @@ export interface ReportServiceOptions {
   readonly recipients: readonly string[];
   readonly clock: Clock;
   readonly log: Logger;
+  /** SMARTY_LANGUAGE of the mails and answers; English when unset. */
+  readonly language?: Language;
 }
 
 /** The outbox payload of a report. */
-export function reportPayload(d: ReportData): OutboxPayload {
+export function reportPayload(d: ReportData, lang: Language = "en"): OutboxPayload {
   const chart = barChartPng(d.kind === "day" ? d.hours.map((h) => h.import_kwh) : d.days.map((x) => x.import_kwh));
   return {
     kind: "report",
     period: d.kind,
     meter_id: d.meterId,
-    subject: reportSubject(d),
-    text: reportTextBody(d),
-    html: reportHtmlBody(d),
+    subject: reportSubject(d, lang),
+    text: reportTextBody(d, lang),
+    html: reportHtmlBody(d, lang),
     attachments: [
       { filename: "chart.png", content_type: "image/png", base64: chart.toString("base64") },
       { filename: "hourly.csv", content_type: "text/csv", base64: Buffer.from(hourlyCsv(d)).toString("base64") },
@@ -55,7 +58,7 @@ export class ReportService {
     for (const meterId of await this.o.stats.meters()) {
       const data = await reportData(this.o.stats, meterId, kind, at);
       if (!data) continue;
-      const payload = reportPayload(data);
+      const payload = reportPayload(data, this.lang);
       for (const to of this.o.recipients) {
         const key = dedupe ? `report:${meterId}:${kind}:${data.start}:${to}` : undefined;
         if (await this.o.outbox.enqueue("email", to, payload, key)) queued++;
@@ -73,10 +76,15 @@ export class ReportService {
    * chat bot and the command reply.
    */
   async request(kind: PeriodKind, at?: number): Promise<string> {
-    if (!this.enabled) return "Email is not configured (SMTP_URL), so there is no report to send.";
+    const lang = this.lang;
+    if (!this.enabled) return t(lang, "bot.report.disabled");
     const n = await this.send(kind, at ?? this.o.clock.now(), false);
-    return n === 0
-      ? `No statistics yet for this ${kind}.`
-      : `The ${kind} report is on its way (${n} mail${n === 1 ? "" : "s"}).`;
+    const period = t(lang, `common.period.${kind}`);
+    if (n === 0) return t(lang, "bot.report.none", { period });
+    return t(lang, n === 1 ? "bot.report.queued_one" : "bot.report.queued_many", { period, n });
+  }
+
+  private get lang(): Language {
+    return this.o.language ?? "en";
   }
 }

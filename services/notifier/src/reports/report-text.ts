@@ -1,107 +1,138 @@
 /**
  * The words of a report: plain text (what a phone shows first), the same as an HTML table with the chart, and
- * the CSV of the period's hourly energy. Numbers keep the meter's resolution (Wh, 0.1 V, cents).
+ * the CSV of the period's hourly energy. Numbers keep the meter's resolution (Wh, 0.1 V, cents). Headings, dates
+ * and decimal marks are in the household's language (SMARTY_LANGUAGE, @smarty/i18n); the CSV stays machine-readable
+ * (ISO times, decimal point) in every language.
  */
-import type { PeriodStatistics } from "@smarty/contracts";
-import { isoLocal, localClock, localTime, periodLabel } from "../calendar.js";
+import type { PeriodKind, PeriodStatistics } from "@smarty/contracts";
+import { formatDate, formatMonthYear, formatNumber, type Language, type Translate, translator } from "@smarty/i18n";
+import { isoLocal, isoWeek, localClock, localTime, periodLabel } from "../calendar.js";
 import type { ReportData } from "./report-data.js";
 
-const KIND_WORD = { day: "day", week: "week", month: "month" } as const;
-
-const kwh = (x: number | null | undefined) => (x === null || x === undefined ? "–" : `${x.toFixed(3)} kWh`);
+const MEDIA = new Set(["gas", "water", "heat", "warm_water", "cooling"]);
 
 /** `+7.3 %` against the previous value; empty when there is nothing to compare. */
-function change(now: number | null | undefined, before: number | null | undefined): string {
+function change(lang: Language, now: number | null | undefined, before: number | null | undefined): string {
   if (now == null || before == null) return "";
   if (before === 0) return now === 0 ? " (±0 %)" : "";
   const pct = ((now - before) / before) * 100;
-  return ` (${pct >= 0 ? "+" : "−"}${Math.abs(pct).toFixed(1)} %)`;
+  return ` (${pct >= 0 ? "+" : "−"}${formatNumber(lang, Math.abs(pct), 1)} %)`;
 }
 
-function peakWhen(p: PeriodStatistics, kind: ReportData["kind"]): string {
+function peakWhen(t: Translate, p: PeriodStatistics, kind: ReportData["kind"]): string {
   if (!p.peak_15min_at) return "";
-  const t = Date.parse(p.peak_15min_at);
-  const lt = localTime(t);
+  const ms = Date.parse(p.peak_15min_at);
+  const lt = localTime(ms);
   const date = kind === "day" ? "" : `${String(lt.day).padStart(2, "0")}.${String(lt.month).padStart(2, "0")}. `;
-  return ` at ${date}${localClock(t)}`;
+  return ` ${t("report.at", { when: `${date}${localClock(ms)}` })}`;
+}
+
+/** The period as people name it: "10 mars 2026", "KW 11/2026", "Mäerz 2026"; English keeps the ISO label. */
+export function periodName(lang: Language, kind: PeriodKind, start: number): string {
+  if (lang === "en") return periodLabel(kind, start);
+  const lt = localTime(start);
+  if (kind === "day") return formatDate(lang, lt.year, lt.month, lt.day);
+  if (kind === "month") return formatMonthYear(lang, lt.year, lt.month);
+  const w = isoWeek(lt.year, lt.month, lt.day);
+  return translator(lang)("report.week", { week: String(w.week).padStart(2, "0"), year: w.year });
 }
 
 /** The report's lines as label/value pairs (text and HTML share them). */
-export function reportRows(d: ReportData): [string, string][] {
+export function reportRows(d: ReportData, lang: Language = "en"): [string, string][] {
+  const t = translator(lang);
+  const n = (x: number, decimals: number) => formatNumber(lang, x, decimals);
+  const kwh = (x: number | null | undefined) => (x === null || x === undefined ? "–" : `${n(x, 3)} kWh`);
   const p = d.period;
   const prev = d.previous;
-  const w = KIND_WORD[d.kind];
   const rows: [string, string][] = [
-    ["Energy imported", `${kwh(p.energy_import_kwh)}${change(p.energy_import_kwh, prev?.energy_import_kwh)}`],
-    [`  previous ${w}`, kwh(prev?.energy_import_kwh)],
-    ["Energy exported", `${kwh(p.energy_export_kwh)}${change(p.energy_export_kwh, prev?.energy_export_kwh)}`],
+    [t("report.imported"), `${kwh(p.energy_import_kwh)}${change(lang, p.energy_import_kwh, prev?.energy_import_kwh)}`],
+    [`  ${t(`report.previous.${d.kind}`)}`, kwh(prev?.energy_import_kwh)],
+    [t("report.exported"), `${kwh(p.energy_export_kwh)}${change(lang, p.energy_export_kwh, prev?.energy_export_kwh)}`],
     [
-      "Peak 15-minute import",
-      p.peak_15min_import_kw === null ? "–" : `${p.peak_15min_import_kw.toFixed(3)} kW${peakWhen(p, d.kind)}`,
+      t("report.peak"),
+      p.peak_15min_import_kw === null ? "–" : `${n(p.peak_15min_import_kw, 3)} kW${peakWhen(t, p, d.kind)}`,
     ],
   ];
   // The always-on power, where saving starts (docs/notifier.md, "Baseload"); a week's or month's is a median of days.
   const base = p.baseload_w ?? null;
-  const baseNote = d.kind === "day" ? "" : " (median of the days)";
-  rows.push(["Baseload (always on)", base === null ? "–" : `${base} W${baseNote}${change(base, prev?.baseload_w)}`]);
+  const baseNote = d.kind === "day" ? "" : t("report.baseload.median");
+  rows.push([
+    t("report.baseload"),
+    base === null ? "–" : `${n(base, 0)} W${baseNote}${change(lang, base, prev?.baseload_w)}`,
+  ]);
   (["l1", "l2", "l3"] as const).forEach((ph, i) => {
     const lo = p.voltage_min_v[ph];
     const hi = p.voltage_max_v[ph];
-    if (lo !== null && hi !== null) rows.push([`Voltage L${i + 1}`, `${lo.toFixed(1)} – ${hi.toFixed(1)} V`]);
+    if (lo !== null && hi !== null) rows.push([t("report.voltage", { n: i + 1 }), `${n(lo, 1)} – ${n(hi, 1)} V`]);
   });
   rows.push([
-    "Power failures / sags / swells",
-    [p.power_failures, p.voltage_sags, p.voltage_swells].map((n) => (n === null ? "–" : String(n))).join(" / "),
+    t("report.events"),
+    [p.power_failures, p.voltage_sags, p.voltage_swells].map((x) => (x === null ? "–" : String(x))).join(" / "),
   ]);
   for (const m of p.mbus) {
     const before = prev?.mbus.find((x) => x.channel === m.channel)?.consumption;
+    const medium = MEDIA.has(m.medium)
+      ? t(`common.medium.${m.medium}` as "common.medium.gas")
+      : `${m.medium[0]?.toUpperCase()}${m.medium.slice(1)}`;
     rows.push([
-      `${m.medium[0]?.toUpperCase()}${m.medium.slice(1)} (M-Bus ${m.channel})`,
-      `${m.consumption.toFixed(3)} ${m.unit}${change(m.consumption, before)}`,
+      t("report.mbus", { medium, n: m.channel }),
+      `${n(m.consumption, 3)} ${m.unit}${change(lang, m.consumption, before)}`,
     ]);
   }
-  if (p.power_class_excess_kwh !== null) rows.push(["Above the power class", kwh(p.power_class_excess_kwh)]);
+  if (p.power_class_excess_kwh !== null) rows.push([t("report.above_class"), kwh(p.power_class_excess_kwh)]);
   if (p.cost) {
     const c = p.cost;
-    const parts = `energy ${c.energy.toFixed(2)}, export credit −${c.export_credit.toFixed(2)}, fixed ${c.fixed.toFixed(2)}, power class ${c.power_class.toFixed(2)}`;
-    rows.push(["Cost", `${c.total.toFixed(2)} ${c.currency}${change(c.total, prev?.cost?.total)} (${parts})`]);
+    const parts = t("report.cost.parts", {
+      energy: n(c.energy, 2),
+      credit: n(c.export_credit, 2),
+      fixed: n(c.fixed, 2),
+      power_class: n(c.power_class, 2),
+    });
+    rows.push([
+      t("report.cost"),
+      `${n(c.total, 2)} ${c.currency}${change(lang, c.total, prev?.cost?.total)} (${parts})`,
+    ]);
   }
   const first = p.first_reading_at ? localClock(Date.parse(p.first_reading_at)) : "–";
   const last = p.last_reading_at ? localClock(Date.parse(p.last_reading_at)) : "–";
-  rows.push(["Readings", `${p.readings} (first ${first}, last ${last})`]);
+  rows.push([t("report.readings"), t("report.readings.value", { n: p.readings, first, last })]);
   return rows;
 }
 
-export function reportSubject(d: ReportData): string {
-  return `Smarty ${KIND_WORD[d.kind]} report ${periodLabel(d.kind, d.start)}`;
+export function reportSubject(d: ReportData, lang: Language = "en"): string {
+  return translator(lang)(`report.subject.${d.kind}`, { period: periodName(lang, d.kind, d.start) });
 }
 
-function heading(d: ReportData): string {
+function heading(d: ReportData, lang: Language): string {
+  const t = translator(lang);
   const state = d.period.complete
-    ? "complete"
-    : `so far (until ${d.period.last_reading_at ? localClock(Date.parse(d.period.last_reading_at)) : "now"})`;
-  return `${reportSubject(d)} · meter ${d.meterId} · ${state}`;
+    ? t("report.state.complete")
+    : t("report.state.so_far", {
+        time: d.period.last_reading_at ? localClock(Date.parse(d.period.last_reading_at)) : t("report.state.now"),
+      });
+  return t("report.heading", { subject: reportSubject(d, lang), meter: d.meterId, state });
 }
 
-export function reportTextBody(d: ReportData): string {
-  const rows = reportRows(d);
+export function reportTextBody(d: ReportData, lang: Language = "en"): string {
+  const rows = reportRows(d, lang);
   const width = Math.max(...rows.map(([k]) => k.length));
   const lines = rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`);
-  return `${heading(d)}\n\n${lines.join("\n")}\n\nAttached: chart.png (imported energy), hourly.csv.\n`;
+  return `${heading(d, lang)}\n\n${lines.join("\n")}\n\n${translator(lang)("report.attached")}\n`;
 }
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
-export function reportHtmlBody(d: ReportData): string {
-  const rows = reportRows(d)
+export function reportHtmlBody(d: ReportData, lang: Language = "en"): string {
+  const t = translator(lang);
+  const rows = reportRows(d, lang)
     .map(([k, v]) => `<tr><th style="text-align:left;padding-right:1em">${esc(k.trim())}</th><td>${esc(v)}</td></tr>`)
     .join("\n");
-  return `<!doctype html><html><body style="font-family:sans-serif">
-<h2 style="font-size:1.1em">${esc(heading(d))}</h2>
+  return `<!doctype html><html lang="${lang}"><body style="font-family:sans-serif">
+<h2 style="font-size:1.1em">${esc(heading(d, lang))}</h2>
 <table>
 ${rows}
 </table>
-<p><img src="cid:chart.png" alt="Imported energy per ${d.kind === "day" ? "hour" : "day"}" width="480" height="160"></p>
+<p><img src="cid:chart.png" alt="${esc(t(d.kind === "day" ? "report.chart.hour" : "report.chart.day"))}" width="480" height="160"></p>
 </body></html>
 `;
 }

@@ -6,6 +6,7 @@
  * by its key (see ox.ts), unless XMPP_ALLOW_PLAINTEXT_FROM_KEYED: a server can forge any `from`, but not a
  * signature. Commands and reports are rate-limited per contact (rate-limit.ts).
  */
+import { type Language, t } from "@smarty/i18n";
 import { BurstLogger, type Clock, type Component, type Logger, type TimerHandle } from "@smarty/service-kit";
 import { xml } from "@xmpp/client";
 import type { Element } from "@xmpp/xml";
@@ -30,15 +31,13 @@ export interface XmppBotOptions {
   readonly log: Logger;
   readonly clock: Clock;
   readonly timeZone?: string;
+  /** SMARTY_LANGUAGE; English when unset. */
+  readonly language?: Language;
   readonly presenceIntervalMs?: number;
   /** Per-contact limits; COMMAND_RATE and REPORT_RATE by default. */
   readonly commandRate?: RateLimit;
   readonly reportRate?: RateLimit;
 }
-
-const LIMITED_ANSWER = "Too many commands; wait a minute, then try again.";
-const PLAINTEXT_REFUSED =
-  "Commands from you are accepted only OpenPGP-encrypted and signed (XEP-0373); this one was ignored.";
 
 export class XmppBot implements Component {
   readonly name = "xmpp-bot";
@@ -103,9 +102,9 @@ export class XmppBot implements Component {
     const mode = settings.presenceStatus;
     // "off": available, and nothing else; the status text crosses every server in clear (RFC 6121 §4.7).
     const status =
-      mode === "off" ? "" : presenceStatus(backend.latest(), backend.latestReceivedAt(), clock.now(), mode);
+      mode === "off" ? "" : presenceStatus(backend.latest(), backend.latestReceivedAt(), clock.now(), mode, this.lang);
     if (status === this.sentStatus) return;
-    const away = status === "meter silent" || status === "waiting for the meter";
+    const away = status === t(this.lang, "bot.presence.silent") || status === t(this.lang, "bot.presence.waiting");
     try {
       await this.o.connection.send(
         xml(
@@ -174,14 +173,14 @@ export class XmppBot implements Component {
     if (verdict !== "ok") {
       this.counters.rate_limited++;
       this.burst.warn("rate-limited", { from: bare }, "chat commands rate-limited");
-      if (verdict === "limited") await this.reply(from, bare, LIMITED_ANSWER);
+      if (verdict === "limited") await this.reply(from, bare, t(this.lang, "bot.limited"));
       return;
     }
     if (!encrypted && this.o.keyring.contacts.has(bare) && !this.o.settings.allowPlaintextFromKeyed) {
       // Whoever can forge this contact's `from` (its server, ours) must not run commands; only its key signs.
       this.counters.rejected_plaintext++;
       this.burst.warn("plaintext-from-keyed", { from: bare }, "plaintext command from a contact with a key; ignored");
-      await this.reply(from, bare, PLAINTEXT_REFUSED);
+      await this.reply(from, bare, t(this.lang, "bot.plaintext_refused"));
       return;
     }
     let text: string | undefined;
@@ -251,7 +250,11 @@ export class XmppBot implements Component {
     await this.o.connection.send(stanza);
   }
 
+  private get lang(): Language {
+    return this.o.language ?? "en";
+  }
+
   private ctx() {
-    return { now: this.o.clock.now(), ...(this.o.timeZone ? { timeZone: this.o.timeZone } : {}) };
+    return { now: this.o.clock.now(), language: this.lang, ...(this.o.timeZone ? { timeZone: this.o.timeZone } : {}) };
   }
 }

@@ -6,6 +6,8 @@
  * sent in clear. The stanza id is the outbox id, repeated on a retry, with an XEP-0359 origin-id so clients can
  * recognise the rare duplicate of a message whose acknowledgement was lost.
  */
+
+import type { Language } from "@smarty/i18n";
 import type { Logger } from "@smarty/service-kit";
 import { xml } from "@xmpp/client";
 import type { Element } from "@xmpp/xml";
@@ -45,6 +47,7 @@ export interface XmppChannelOptions {
   readonly log: Logger;
   readonly now: () => number;
   readonly timeZone?: string;
+  readonly language?: Language;
 }
 
 export class XmppChannel implements DeliveryChannel {
@@ -64,7 +67,11 @@ export class XmppChannel implements DeliveryChannel {
     }
     if (!this.o.connection.online) throw new TemporaryDeliveryError("xmpp session is offline");
     const now = this.o.now();
-    const text = payloadText(message.payload, { now, ...(this.o.timeZone ? { timeZone: this.o.timeZone } : {}) });
+    const text = payloadText(message.payload, {
+      now,
+      ...(this.o.timeZone ? { timeZone: this.o.timeZone } : {}),
+      ...(this.o.language ? { language: this.o.language } : {}),
+    });
     const stanza = await this.stanza(to, message.id, text, now);
     try {
       await this.o.connection.sendAcked(stanza);

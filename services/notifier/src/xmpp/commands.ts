@@ -3,6 +3,7 @@
  * the core through the BotBackend. Each answer is short plain text; nothing here touches XMPP.
  */
 import type { PeriodKind } from "@smarty/contracts";
+import { type MessageKey, t } from "@smarty/i18n";
 import { formatDuration, parseDuration } from "@smarty/service-kit";
 import type { BotBackend } from "../ports.js";
 import {
@@ -26,15 +27,8 @@ export type Command =
 export const MUTE_MIN_MS = 60_000;
 export const MUTE_MAX_MS = 30 * 86_400_000;
 
-export const HELP = [
-  "Commands:",
-  "now - power, phases, voltage",
-  "today, yesterday, week, month - energy, cost, peak",
-  "status - meter, ingest, broker",
-  "alerts - active alerts",
-  "mute 2h / unmute - pause alerts",
-  "report [day|week|month] - email report now",
-].join("\n");
+/** The command list in English; `runCommand` answers `help` in the household's language. */
+export const HELP = t("en", "bot.help");
 
 const MUTE_USAGE = "Usage: mute <duration>, e.g. mute 30m, mute 2h, mute 1d (at most 30d).";
 const REPORT_USAGE = "Usage: report [day|week|month]";
@@ -85,24 +79,35 @@ export function parseCommand(text: string): Command {
 /** Longest error text quoted back to the user; the log has the rest. */
 const MAX_ERROR_CHARS = 160;
 
-/** Runs a command; never throws (a failing report becomes a short answer). */
+/** The usage texts parseCommand returns, as said in the household's language. */
+const USAGE_KEYS: ReadonlyMap<string, MessageKey> = new Map([
+  [MUTE_USAGE, "bot.usage.mute"],
+  [REPORT_USAGE, "bot.usage.report"],
+]);
+
+/** Runs a command; never throws (a failing report becomes a short answer). Words in `ctx.language`. */
 export async function runCommand(command: Command, backend: BotBackend, ctx: AnswerContext): Promise<string> {
+  const lang = ctx.language ?? "en";
+  // Command words stay English in every language (help lists them), so one phone works for every household.
+  const help = t(lang, "bot.help");
   switch (command.name) {
     case "help":
-      return HELP;
-    case "usage":
-      return command.text;
+      return help;
+    case "usage": {
+      const key = USAGE_KEYS.get(command.text);
+      return key ? t(lang, key) : command.text;
+    }
     case "unknown":
-      return command.word === "" ? HELP : `Unknown command "${command.word}". Send help for the list.`;
+      return command.word === "" ? help : t(lang, "bot.unknown", { word: command.word });
     case "now": {
       const meters = backend.meters();
-      if (meters.length === 0) return "No reading yet: is the meter connected?";
+      if (meters.length === 0) return t(lang, "bot.now.no_meter");
       return meters
         .map((id) => {
           const r = backend.latest(id);
-          if (!r) return `Meter ${id}: no reading yet`;
+          if (!r) return t(lang, "bot.status.meter_no_reading", { id });
           const text = formatNow(r, backend.latestReceivedAt(id), ctx);
-          return meters.length > 1 ? `Meter ${id}\n${text}` : text;
+          return meters.length > 1 ? `${t(lang, "bot.meter", { id })}\n${text}` : text;
         })
         .join("\n\n");
     }
@@ -110,7 +115,7 @@ export async function runCommand(command: Command, backend: BotBackend, ctx: Ans
       const meters = backend.meters();
       if (meters.length <= 1) return formatPeriod(command.period, backend.statistics(meters[0]), ctx);
       return meters
-        .map((id) => `Meter ${id}\n${formatPeriod(command.period, backend.statistics(id), ctx)}`)
+        .map((id) => `${t(lang, "bot.meter", { id })}\n${formatPeriod(command.period, backend.statistics(id), ctx)}`)
         .join("\n\n");
     }
     case "status":
@@ -128,22 +133,22 @@ export async function runCommand(command: Command, backend: BotBackend, ctx: Ans
       return formatAlerts(backend.activeAlerts(), backend.mutedUntil(), ctx);
     case "mute":
       backend.mute(command.durationMs);
-      return `Alerts muted for ${formatDuration(command.durationMs)}, until ${formatWhen(
-        ctx.now + command.durationMs,
-        ctx.now,
-        ctx.timeZone,
-      )}.`;
+      return t(lang, "bot.muted", {
+        duration: formatDuration(command.durationMs),
+        when: formatWhen(ctx.now + command.durationMs, ctx.now, ctx.timeZone, lang),
+      });
     case "unmute": {
       const until = backend.mutedUntil();
       backend.unmute();
-      return until !== null && until > ctx.now ? "Alerts unmuted." : "Alerts were not muted.";
+      return t(lang, until !== null && until > ctx.now ? "bot.unmuted" : "bot.not_muted");
     }
     case "report":
       try {
         return await backend.requestReport(command.period);
       } catch (err) {
         const reason = err instanceof Error ? err.message : String(err);
-        return `Could not send the ${command.period} report: ${reason.slice(0, MAX_ERROR_CHARS)}`;
+        const period = t(lang, `common.period.${command.period}`);
+        return t(lang, "bot.report.failed", { period, reason: reason.slice(0, MAX_ERROR_CHARS) });
       }
   }
 }

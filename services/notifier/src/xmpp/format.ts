@@ -1,38 +1,39 @@
 /**
  * Number and time formatting for chat answers: short, unambiguous plain text that reads well on a phone.
- * Pure functions; the time zone is a parameter (the household's calendar, Europe/Luxembourg by default).
- * Decimal point and ASCII minus everywhere, so answers look the same in every client and locale.
+ * Pure functions; the time zone (the household's calendar, Europe/Luxembourg by default) and the language
+ * (SMARTY_LANGUAGE, English by default) are parameters. Numbers and dates come from @smarty/i18n: a decimal comma in
+ * lb/fr/de, a 24-hour clock, ASCII minus everywhere, so answers look the same in every client.
  */
+import { formatNumber, formatWeekdayDate, type Language } from "@smarty/i18n";
 
 export const DEFAULT_TIME_ZONE = "Europe/Luxembourg";
 
 /** Fixed decimals without a "-0.00": a value that rounds to zero is printed unsigned. */
-function fixed(value: number, decimals: number): string {
-  const s = value.toFixed(decimals);
-  return Number(s) === 0 ? s.replace(/^-/, "") : s;
+function fixed(value: number, decimals: number, lang: Language): string {
+  return formatNumber(lang, value, decimals);
 }
 
 /** Power in kW: two decimals below 10 kW, one above ("0.90 kW", "3.21 kW", "12.3 kW"). */
-export function formatKw(kw: number): string {
-  return `${fixed(kw, Math.abs(kw) < 10 ? 2 : 1)} kW`;
+export function formatKw(kw: number, lang: Language = "en"): string {
+  return `${fixed(kw, Math.abs(kw) < 10 ? 2 : 1, lang)} kW`;
 }
 
 /** Energy in kWh: two decimals below 10, one below 100, none above ("8.42 kWh", "85.1 kWh", "412 kWh"). */
-export function formatKwh(kwh: number): string {
+export function formatKwh(kwh: number, lang: Language = "en"): string {
   const a = Math.abs(kwh);
-  return `${fixed(kwh, a < 10 ? 2 : a < 100 ? 1 : 0)} kWh`;
+  return `${fixed(kwh, a < 10 ? 2 : a < 100 ? 1 : 0, lang)} kWh`;
 }
 
 const CURRENCY_SYMBOL: Readonly<Record<string, string>> = { EUR: "€", USD: "$", GBP: "£" };
 
 /** Money with two decimals and the currency after it ("2.35 €", "-0.40 €", "12.00 CHF"). */
-export function formatMoney(amount: number, currency: string): string {
-  return `${fixed(amount, 2)} ${CURRENCY_SYMBOL[currency.toUpperCase()] ?? currency}`;
+export function formatMoney(amount: number, currency: string, lang: Language = "en"): string {
+  return `${fixed(amount, 2, lang)} ${CURRENCY_SYMBOL[currency.toUpperCase()] ?? currency}`;
 }
 
 /** Voltage, whole volts unless the meter sent a fraction ("231 V", "229.5 V"). */
-export function formatVolts(v: number): string {
-  return `${Number.isInteger(v) ? String(v) : fixed(v, 1)} V`;
+export function formatVolts(v: number, lang: Language = "en"): string {
+  return `${Number.isInteger(v) ? String(v) : fixed(v, 1, lang)} V`;
 }
 
 /**
@@ -88,16 +89,25 @@ export function formatClock(ms: number, timeZone = DEFAULT_TIME_ZONE, seconds = 
   return seconds ? `${p.hour}:${p.minute}:${p.second}` : `${p.hour}:${p.minute}`;
 }
 
-/** Local date "Thu 2 Apr". */
-export function formatDate(ms: number, timeZone = DEFAULT_TIME_ZONE): string {
+const SHORT_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const SHORT_WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
+/**
+ * Local date: "Thu 2 Apr" in English, else from the language's own tables ("jeudi 2 avril", "Donneschdeg,
+ * 2. Abrëll"); en-GB's short names are only read back into numbers ("Sept" or "Sep" alike).
+ */
+export function formatDate(ms: number, timeZone = DEFAULT_TIME_ZONE, lang: Language = "en"): string {
   const p = parts(ms, timeZone);
-  return `${p.weekday} ${p.day} ${p.month}`;
+  if (lang === "en") return `${p.weekday} ${p.day} ${p.month}`;
+  const month = SHORT_MONTHS.indexOf(p.month.slice(0, 3)) + 1;
+  const weekday = SHORT_WEEKDAYS.indexOf(p.weekday.slice(0, 3)) + 1;
+  return formatWeekdayDate(lang, weekday, month, Number(p.day));
 }
 
 /** "18:45" when `ms` falls on the same local day as `now`, else "Thu 2 Apr 18:45". */
-export function formatWhen(ms: number, now: number, timeZone = DEFAULT_TIME_ZONE): string {
+export function formatWhen(ms: number, now: number, timeZone = DEFAULT_TIME_ZONE, lang: Language = "en"): string {
   const a = parts(ms, timeZone);
   const b = parts(now, timeZone);
   const sameDay = a.year === b.year && a.month === b.month && a.day === b.day;
-  return sameDay ? `${a.hour}:${a.minute}` : `${a.weekday} ${a.day} ${a.month} ${a.hour}:${a.minute}`;
+  return sameDay ? `${a.hour}:${a.minute}` : `${formatDate(ms, timeZone, lang)} ${a.hour}:${a.minute}`;
 }

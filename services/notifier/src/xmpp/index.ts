@@ -5,6 +5,7 @@
  *   const xmpp = settings && await createXmpp({ settings, backend, logger, clock });
  *   // xmpp.channel → the outbox worker; xmpp.components → runService (the bot owns the session)
  */
+import type { Language } from "@smarty/i18n";
 import { type Clock, type Component, type Logger, systemClock } from "@smarty/service-kit";
 import type { BotBackend } from "../ports.js";
 import { XmppBot } from "./bot.js";
@@ -36,6 +37,8 @@ export interface CreateXmppOptions {
   readonly clock?: Clock;
   /** Calendar of the household for times in answers; Europe/Luxembourg by default. */
   readonly timeZone?: string;
+  /** SMARTY_LANGUAGE for answers and pushed alerts; English when unset. */
+  readonly language?: Language;
   /** Timings, for tests; production uses the defaults. */
   readonly tuning?: {
     readonly reconnectMinMs?: number;
@@ -83,7 +86,10 @@ export async function createXmpp(options: CreateXmppOptions): Promise<Xmpp> {
     ...(tuning.pingIntervalMs !== undefined ? { pingIntervalMs: tuning.pingIntervalMs } : {}),
     ...(tuning.ackTimeoutMs !== undefined ? { ackTimeoutMs: tuning.ackTimeoutMs } : {}),
   });
-  const timeZone = options.timeZone ? { timeZone: options.timeZone } : {};
+  const timeZone = {
+    ...(options.timeZone ? { timeZone: options.timeZone } : {}),
+    ...(options.language ? { language: options.language } : {}),
+  };
   const bot = new XmppBot({
     settings,
     connection,

@@ -251,6 +251,31 @@ describe("notifier: statistics, commands and encrypted mail end to end", () => {
     }
   });
 
+  it("mails the report in the household's language: SMARTY_LANGUAGE=fr gives French headings and numbers", async () => {
+    if (!run) throw new Error("needs the first test");
+    const fr = await runNotifier({ ...notifierEnv(d, YAML), SMARTY_LANGUAGE: "fr" }, DAY_START + 2 * 3600 * S);
+    try {
+      // Settle the start: the retained reading gives the new state its meter, the key check mails alice.
+      await waitFor(async () => (await fr.notifier.stats.meters()).length === 1, 30_000, "retained reading");
+      await waitFor(async () => (await fr.notifier.outbox.pending()) === 0, 30_000, "start-up mail");
+      await fr.notifier.worker.idle();
+      const before = mailsTo("alice@example.org").length;
+      expect(await fr.notifier.reports.request("day")).toBe("Le bilan (jour) est en route (2 e-mails).");
+      await waitFor(() => mailsTo("alice@example.org").length === before + 1, 30_000, "French report mail");
+      const mail = await decrypt(mailsTo("alice@example.org")[before]!.raw);
+      // The outer subject is a neutral "Smarty report"; the report's own title opens the encrypted text.
+      expect(mail.text).toContain(`Smarty : bilan du 25 octobre 2026 · compteur ${METER} · en cours (jusqu'à 02:00)`);
+      expect(mail.text).toMatch(/^Consommation\s+\S+ kWh/m);
+      expect(mail.text).toMatch(/^ {2}jour précédent\s+/m);
+      expect(mail.text).toMatch(/^Pointe sur 15 minutes\s+/m);
+      expect(mail.text).toMatch(/Mesures\s+1 \(première 02:00, dernière 02:00\)/);
+      expect(mail.text).toContain("En pièces jointes : chart.png (consommation), hourly.csv.");
+      expect(mail.html).toContain('<html lang="fr">');
+    } finally {
+      await fr.stop();
+    }
+  });
+
   it("publishes a throttled statistics update when the publish interval ends, without a further reading", async () => {
     if (!run) throw new Error("needs the first test");
     const r = run;

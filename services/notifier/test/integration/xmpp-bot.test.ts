@@ -54,7 +54,7 @@ const logs = captureLogs();
 beforeAll(async () => {
   [botKey, carolKey] = await Promise.all([makeKey(`xmpp:${BOT_JID}`), makeKey("xmpp:carol@localhost")]);
   prosody = await startProsody({
-    users: ["smarty", "alice", "carol", "stranger"].map((u) => ({ username: u, password: `${u}-pw` })),
+    users: ["smarty", "robot", "alice", "carol", "stranger"].map((u) => ({ username: u, password: `${u}-pw` })),
   });
   dir = tempDir("xmpp-bot");
   mkdirSync(join(dir.path, "contacts"));
@@ -172,6 +172,56 @@ describe("commands from an allowed JID", () => {
       "bot presence",
     );
     expect(status.getChildText("status")).toBe("0.9 kW export");
+  });
+});
+
+describe("a bot set to French (SMARTY_LANGUAGE=fr)", () => {
+  it("answers commands in French with a decimal comma, the command words staying English", async () => {
+    const settings = xmppSettings(
+      loadConfig(z.object(xmppEnv), {
+        XMPP_SERVICE: prosody.directTlsService ?? "",
+        XMPP_DOMAIN: "localhost",
+        XMPP_USERNAME: "robot",
+        XMPP_PASSWORD: "robot-pw",
+        XMPP_ALLOWED_JIDS: "alice@localhost",
+        XMPP_CA_FILE: prosody.caFile ?? "",
+      }),
+    );
+    if (!settings) throw new Error("bot not enabled");
+    const fr = await createXmpp({
+      settings,
+      backend,
+      logger: logs.logger,
+      clock,
+      language: "fr",
+      tuning: { reconnectMinMs: 100, ackTimeoutMs: 5000, commandRate: { burst: 100, refillMs: 1000 } },
+    });
+    await startAll(fr.components, logs.logger);
+    try {
+      await waitFor(() => fr.connection.online, 10_000, "French bot online");
+      const ask = async (text: string) => (await alice.ask("robot@localhost", text)).getChildText("body");
+      expect(await ask("today")).toBe(
+        [
+          "Aujourd'hui jusqu'ici (depuis 00:00)",
+          "Consommation 8,40 kWh · Injection 1,20 kWh",
+          "Coût 2,35 €",
+          "Pointe 3,21 kW (15 min) à 18:45",
+          "Hier : 12,1 kWh, 3,38 €",
+          "À ce rythme : 11,2 kWh (-7 %)",
+        ].join("\n"),
+      );
+      expect(await ask("yesterday")).toMatch(/^Hier \(jeudi 2 avril\)\n/);
+      expect(await ask("now")).toBe(
+        [
+          "Injection 0,90 kW à 17:54:31",
+          "L1 -0,32 · L2 -0,30 · L3 -0,28 kW (- = injection)",
+          "Tension 231 · 229 · 230 V",
+        ].join("\n"),
+      );
+      expect(await ask("help")).toMatch(/^Commandes :\nnow - puissance, phases, tension\n/);
+    } finally {
+      await stopAll(fr.components, logs.logger);
+    }
   });
 });
 

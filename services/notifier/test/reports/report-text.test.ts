@@ -3,7 +3,7 @@ import { PNG } from "pngjs";
 import { describe, expect, it } from "vitest";
 import { barChartPng, CHART_HEIGHT, CHART_WIDTH } from "../../src/reports/chart-png.js";
 import type { ReportData } from "../../src/reports/report-data.js";
-import { hourlyCsv, reportHtmlBody, reportTextBody } from "../../src/reports/report-text.js";
+import { hourlyCsv, reportHtmlBody, reportSubject, reportTextBody } from "../../src/reports/report-text.js";
 import { monthShare } from "../../src/statistics/tariff.js";
 
 const utc = (s: string) => Date.parse(s);
@@ -102,5 +102,29 @@ describe("report text", () => {
     // Week of 2026-03-30: two March days (of 31) and five April days (of 30).
     const share = monthShare(utc("2026-03-29T22:00:00Z"), utc("2026-04-05T22:00:00Z"));
     expect(share).toBeCloseTo(2 / 31 + 5 / 30, 12);
+  });
+});
+
+describe("report text in the household's language", () => {
+  it("fr: French headings, decimal comma and the date as written in French", () => {
+    const text = reportTextBody(data, "fr");
+    expect(text.split("\n")[0]).toBe("Smarty : bilan du 10 mars 2026 · compteur SAG1030790002574 · complet");
+    expect(text).toMatch(/Consommation\s+12,500 kWh \(\+25,0 %\)/);
+    expect(text).toMatch(/jour précédent\s+10,000 kWh/);
+    expect(text).toMatch(/Pointe sur 15 minutes\s+3,200 kW à 19:00/);
+    expect(text).toMatch(/Tension L1\s+215,0 – 240,5 V/);
+    expect(text).toMatch(/Gaz \(M-Bus 1\)\s+2,345 m3/);
+    expect(text).toMatch(
+      /Coût\s+2,48 EUR \(\+18,1 %\) \(énergie 2,50, injection −0,13, frais fixes 0,10, puissance 0,01\)/,
+    );
+    expect(reportSubject(data, "fr")).toBe("Smarty : bilan du 10 mars 2026");
+  });
+
+  it("lb and de: the month in Luxembourgish and German", () => {
+    const month = { ...data, kind: "month" as const, start: utc("2026-02-28T23:00:00Z") };
+    expect(reportSubject(month, "lb")).toBe("Smarty-Bericht Mäerz 2026");
+    expect(reportSubject(month, "de")).toBe("Smarty-Bericht März 2026");
+    expect(reportTextBody(data, "lb")).toMatch(/Käschten\s+2,48 EUR/);
+    expect(reportHtmlBody(data, "de")).toContain('<th style="text-align:left;padding-right:1em">Verbrauch</th>');
   });
 });

@@ -174,3 +174,50 @@ describe("presenceStatus", () => {
     expect(presenceStatus(EXPORTING, NOW - 120_000, NOW, "coarse")).toBe("meter silent");
   });
 });
+
+describe("answers in the household's language", () => {
+  const received = Date.parse("2026-04-03T17:54:32+02:00");
+
+  it("fr: decimal comma, French words, dates as written in French", () => {
+    expect(formatNow(EXPORTING, received, { now: received + 3000, language: "fr" })).toBe(
+      [
+        "Injection 0,90 kW à 17:54:31",
+        "L1 -0,32 · L2 -0,30 · L3 -0,28 kW (- = injection)",
+        "Tension 231 · 229 · 230 V",
+      ].join("\n"),
+    );
+    expect(formatPeriod("today", STATISTICS, { now: NOW, language: "fr" })).toBe(
+      [
+        "Aujourd'hui jusqu'ici (depuis 00:00)",
+        "Consommation 8,40 kWh · Injection 1,20 kWh",
+        "Coût 2,35 €",
+        "Pointe 3,21 kW (15 min) à 18:45",
+        "Hier : 12,1 kWh, 3,38 €",
+        "À ce rythme : 11,2 kWh (-7 %)",
+      ].join("\n"),
+    );
+    expect(formatPeriod("yesterday", STATISTICS, { now: NOW, language: "fr" }).split("\n")[0]).toBe(
+      "Hier (jeudi 2 avril)",
+    );
+  });
+
+  it("lb and de: Luxembourgish and German words and dates", () => {
+    expect(formatPeriod("month", STATISTICS, { now: NOW, language: "lb" }).split("\n")).toEqual([
+      "Dëse Mount bis elo (zënter Mëttwoch, 1. Abrëll)",
+      "Verbrauch 30,5 kWh",
+      "Käschten 8,54 €",
+      "Leschte Mount: 350 kWh, 98,00 €",
+    ]);
+    expect(formatPeriod("yesterday", STATISTICS, { now: NOW, language: "de" }).split("\n")).toEqual([
+      "Gestern (Donnerstag, 2. April)",
+      "Verbrauch 12,1 kWh",
+      "Kosten 3,38 €",
+      "Spitze 4,02 kW (15 Min.) um Donnerstag, 2. April 19:15",
+    ]);
+  });
+
+  it("presence and alerts follow the language too", () => {
+    expect(presenceStatus(EXPORTING, received, received, "live", "de")).toBe("0,9 kW Einspeisung");
+    expect(formatAlerts([], null, { now: NOW, language: "fr" })).toBe("Aucune alerte active.");
+  });
+});

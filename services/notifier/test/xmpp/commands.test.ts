@@ -88,3 +88,26 @@ describe("runCommand", () => {
     );
   });
 });
+
+describe("runCommand in the household's language", () => {
+  it("answers help, usage, unknown words and mute in French, with the English command words", async () => {
+    const ctx = { now: NOW, language: "fr" as const };
+    const backend = new FakeBackend(() => NOW);
+    const help = await runCommand({ name: "help" }, backend, ctx);
+    expect(help.split("\n")[0]).toBe("Commandes :");
+    expect(help).toContain("today, yesterday, week, month - consommation, coût, pointe");
+    expect(await runCommand(parseCommand("mute"), backend, ctx)).toMatch(/^Usage : mute <durée>/);
+    expect(await runCommand(parseCommand("bonjour"), backend, ctx)).toBe(
+      "Commande inconnue « bonjour ». Envoyez help pour la liste.",
+    );
+    expect(await runCommand(parseCommand("unmute"), backend, ctx)).toBe("Les alertes n'étaient pas en sourdine.");
+  });
+
+  it("answers in Luxembourgish", async () => {
+    const backend = new FakeBackend(() => NOW);
+    backend.reading = undefined;
+    expect(await runCommand({ name: "now" }, backend, { now: NOW, language: "lb" })).toBe(
+      "Nach keng Moossung: ass den Zieler ugeschloss?",
+    );
+  });
+});
