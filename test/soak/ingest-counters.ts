@@ -9,6 +9,8 @@ export const COUNTERS = [
   "replays",
   "skipped_bytes",
   "format_errors",
+  "plaintext_rejected",
+  "clock_suspect_readings",
 ] as const;
 export type Counter = (typeof COUNTERS)[number];
 export type Counts = Record<Counter, number>;
@@ -19,6 +21,8 @@ const zero = (): Counts => ({
   replays: 0,
   skipped_bytes: 0,
   format_errors: 0,
+  plaintext_rejected: 0,
+  clock_suspect_readings: 0,
 });
 
 export class IngestCounters {
