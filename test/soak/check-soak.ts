@@ -277,9 +277,14 @@ export function uncertainDetail(run: SoakRun): string[] {
   const lines: string[] = [];
   for (const r of run.records) {
     if (!r || r.uncertain === 0) continue;
-    const feed = r.meter >= 0 ? [run.feeds[r.meter]] : run.feeds;
-    const frames = feed.flatMap((f) => (f ? f.uncertainFrames().filter((u) => u.cause === r.id) : []));
-    const fate = frames.map((u) => `${u.index}${u.delivered ? "✓" : "✗"}`).join(" ");
+    const fate = run.feeds
+      .flatMap((f, m) =>
+        f
+          .uncertainFrames()
+          .filter((u) => u.cause === r.id)
+          .map((u) => `${r.meter < 0 ? `m${m + 1}:` : ""}${u.index}${u.delivered ? "✓" : "✗"}`),
+      )
+      .join(" ");
     lines.push(`${r.kind} step ${r.step}${r.meter >= 0 ? ` meter ${r.meter + 1}` : ""} (bound ${r.bound}): ${fate}`);
   }
   return lines;

@@ -10,6 +10,8 @@
  * - `voltage_sag_l<n>` (warning): the first delivered frame whose sag counter (1-0:32.32.0 …) is above the one of
  *   the frame delivered before it; the message names the increase;
  * - `power_failure` (critical): the same with the power failure counter (0-0:96.7.21);
+ * - `ingest_untrusted_<instance>` (critical): the first forged plaintext frame or clock jump on a meter; the
+ *   ingest's counts since its start name that one fault;
  * - `operator_message_long_message` (info, chat only): the first delivered frame whose operator text (0-0:96.13.0)
  *   is not empty and differs from the frame delivered before it (the very first reading included).
  */
@@ -53,9 +55,19 @@ export function expectedNotifications(feeds: readonly MeterFeed[], faults: reado
     }
   };
   const keyChanged = new Set(faults.filter((f) => f.kind === "key_change").map((f) => f.meter));
+  const untrusted = new Map<number, Fault>();
+  for (const f of faults) {
+    if ((f.kind === "forged_frame" || f.kind === "clock_jump") && !untrusted.has(f.meter)) untrusted.set(f.meter, f);
+  }
   for (const [m, feed] of feeds.entries()) {
     if (keyChanged.has(m)) {
       notify(feed.meterId, `ingest_auth_meter${m + 1}`, "critical", INGEST_AUTH_CHAT, INGEST_AUTH_CLEARED);
+    }
+    const hostile = untrusted.get(m);
+    if (hostile) {
+      const [plaintext, clock] = hostile.kind === "forged_frame" ? [1, 0] : [0, 1];
+      const text = `The ingest refused untrusted input: ${plaintext} plaintext frame(s) while a P1 key is set, ${clock} reading(s) with an impossible meter time`;
+      notify(feed.meterId, `ingest_untrusted_meter${m + 1}`, "critical", text);
     }
     const fired = new Set<string>();
     let prev = -1;

@@ -142,7 +142,8 @@ export async function runSoak(o: SoakOptions, log: (line: string) => void = () =
     const feed = feeds[m];
     if (!svc || !c || !feed) return;
     if (signal === "SIGTERM" && !inFlight) await until(() => feed.pendingSent === 0, 20_000);
-    await c.endLifetime();
+    // A kill or a stop with frames in flight strikes at once: no /healthz round trip that would let them land.
+    await c.endLifetime(signal === "SIGTERM" && !inFlight);
     ingestDown[m] = true;
     await svc.stop(signal);
     // Killed, or stopped before it read what was on its socket: those frames may be gone.

@@ -43,7 +43,16 @@ const NOTIFIER_YAML = `alerts:
 ${["power_import_high", "quarter_hour_approaching", "quarter_hour_exceeded", "voltage_range", "meter_silent"]
   .map((r) => `    ${r}: { enabled: false }`)
   .join("\n")}
-${["power_failure", "voltage_sag", "voltage_swell", "breaker_state", "valve_state", "operator_message"]
+${[
+  "power_failure",
+  "voltage_sag",
+  "voltage_swell",
+  "breaker_state",
+  "valve_state",
+  "operator_message",
+  "meter_clock",
+  "ingest_untrusted",
+]
   .map((r) => `    ${r}: { cooldown: 24h, clear_after: 24h }`)
   .join("\n")}
 ${["ingest_auth", "email_undeliverable"].map((r) => `    ${r}: { cooldown: 24h }`).join("\n")}
@@ -195,6 +204,8 @@ export async function startStack(paths: readonly MeterPath[]): Promise<Stack> {
       EMAIL_PGP_KEYS: keyFile,
       NOTIFIER_OUTBOX_RETRY_MIN: "500ms",
       NOTIFIER_OUTBOX_RETRY_MAX: "2s",
+      // Fast time, as for the ingests: the same tolerance; the clock-jump fault (five years ahead) exceeds both.
+      NOTIFIER_CLOCK_TOLERANCE: "400d",
       XMPP_SERVICE: prosody.directTlsService ?? "",
       XMPP_CA_FILE: prosody.caFile ?? "",
       XMPP_DOMAIN: "localhost",

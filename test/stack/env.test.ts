@@ -33,6 +33,7 @@ const NOT_PASSED: Record<string, string> = {
 const RUNTIME: Record<string, readonly string[]> = {
   notifier: ["NODE_EXTRA_CA_CERTS", "NODE_OPTIONS"],
   display: ["NODE_OPTIONS"],
+  exporter: ["NODE_OPTIONS"],
   ingest: ["NODE_OPTIONS"],
   "ingest-demo": ["NODE_OPTIONS"],
 };

@@ -74,6 +74,10 @@ export const ingestHealthSchema = z.object({
   missed_frames: z.number().int().nonnegative(),
   meter_changes: z.number().int().nonnegative(),
   stale_readings: z.number().int().nonnegative(),
+  /** Plaintext frames rejected while a P1 key is configured (possible injection); absent from older ingests. */
+  plaintext_rejected: z.number().int().nonnegative().optional(),
+  /** Readings not published: meter time too far from the host's clocks (INGEST_CLOCK_TOLERANCE); absent before. */
+  clock_suspect_readings: z.number().int().nonnegative().optional(),
   bytes: z.number().int().nonnegative(),
   skipped_bytes: z.number().int().nonnegative(),
   reconnects: z.number().int().nonnegative(),

@@ -6,7 +6,10 @@
 export type TimerHandle = { readonly __timer: unique symbol } | ReturnType<typeof setTimeout>;
 
 export interface Clock {
+  /** Wall time, ms since the epoch: may jump (NTP, a Pi without RTC that boots in the past). */
   now(): number;
+  /** Monotonic ms from an arbitrary origin: never jumps, only for durations. */
+  monotonic(): number;
   setTimeout(fn: () => void, ms: number): TimerHandle;
   clearTimeout(handle: TimerHandle): void;
   setInterval(fn: () => void, ms: number): TimerHandle;
@@ -15,6 +18,7 @@ export interface Clock {
 
 export const systemClock: Clock = {
   now: () => Date.now(),
+  monotonic: () => performance.now(),
   setTimeout: (fn, ms) => {
     const t = setTimeout(fn, ms);
     t.unref?.();
@@ -39,6 +43,7 @@ interface ManualTimer {
 /** A clock that only moves when told: `advance(ms)` runs the timers that fall due, in order. */
 export class ManualClock implements Clock {
   private t: number;
+  private mono = 0;
   private timers: ManualTimer[] = [];
   private nextId = 1;
 
@@ -48,6 +53,10 @@ export class ManualClock implements Clock {
 
   now(): number {
     return this.t;
+  }
+
+  monotonic(): number {
+    return this.mono;
   }
 
   setTimeout(fn: () => void, ms: number): TimerHandle {
@@ -76,15 +85,17 @@ export class ManualClock implements Clock {
     for (;;) {
       const due = this.timers.filter((x) => x.at <= target).sort((a, b) => a.at - b.at || a.id - b.id)[0];
       if (!due) break;
+      this.mono += Math.max(0, due.at - this.t);
       this.t = due.at;
       if (due.every) due.at += due.every;
       else this.timers = this.timers.filter((x) => x !== due);
       due.fn();
     }
+    this.mono += target - this.t;
     this.t = target;
   }
 
-  /** Sets the time (for clock jumps); no timers fire. */
+  /** Sets the wall time (for clock jumps); no timers fire, monotonic time does not move. */
   set(ms: number): void {
     this.t = ms;
   }

@@ -47,6 +47,10 @@ export class MqttConnection extends EventEmitter<{ connect: []; close: []; error
   private readonly burst: BurstLogger;
   /** Messages whose handler threw or rejected. */
   handlerErrors = 0;
+  /** Publishes handed to the client and not yet acknowledged (QoS 1) or written. */
+  private inFlight = 0;
+  /** Publishes still in flight when the connection was stopped: never sent or never acknowledged. */
+  private abandoned = 0;
 
   constructor(private readonly options: MqttConnectionOptions) {
     super();
@@ -116,14 +120,35 @@ export class MqttConnection extends EventEmitter<{ connect: []; close: []; error
     });
   }
 
-  /** Subscribes (QoS 1) and routes matching messages to `handler`. Resubscribed automatically on reconnect. */
-  async subscribe(filter: string, handler: MessageHandler): Promise<void> {
+  /**
+   * Subscribes (QoS 1 unless told) and routes matching messages to `handler`. Resubscribed automatically on reconnect.
+   * QoS 0 suits a one-off read of retained messages: the broker sends them at once, in order, outside its in-flight
+   * window (MQTT 3.1.1 §4.6).
+   */
+  async subscribe(filter: string, handler: MessageHandler, qos: 0 | 1 = 1): Promise<void> {
     this.routes.push({ filter, handler });
-    await this.requireClient().subscribeAsync(filter, { qos: 1 });
+    await this.requireClient().subscribeAsync(filter, { qos });
+  }
+
+  /** Ends a subscription and drops its handlers. */
+  async unsubscribe(filter: string): Promise<void> {
+    for (let i = this.routes.length - 1; i >= 0; i--) if (this.routes[i]!.filter === filter) this.routes.splice(i, 1);
+    if (this.client) await this.client.unsubscribeAsync(filter);
   }
 
   async publish(topic: string, payload: string | Buffer, options: IClientPublishOptions = {}): Promise<void> {
-    await this.requireClient().publishAsync(topic, payload, { qos: 1, ...options });
+    const client = this.requireClient();
+    this.inFlight++;
+    try {
+      await client.publishAsync(topic, payload, { qos: 1, ...options });
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  /** After stop: publishes that were never sent or never acknowledged by the broker. */
+  unflushed(): Record<string, number> {
+    return { mqtt_messages: this.abandoned };
   }
 
   /** Publishes `offline`, then disconnects. Safe to call when never connected. */
@@ -132,16 +157,19 @@ export class MqttConnection extends EventEmitter<{ connect: []; close: []; error
     if (!client) return;
     this.client = undefined;
     this.burst.flush();
+    // The broker publishes the Last Will (`offline`) itself once it notices the lost connection.
     if (client.connected) {
       try {
         await withTimeout(client.publishAsync(this.statusTopic, "offline", { qos: 1, retain: true }), 2000);
       } catch (err) {
-        this.log.warn({ err }, "could not publish offline status");
+        this.log.warn({ err: { message: (err as Error).message } }, "offline status not published");
       }
       await withTimeout(client.endAsync(), 3000).catch(() => client.end(true));
     } else {
+      this.log.warn({ reason: "broker unreachable" }, "offline status not published");
       client.end(true);
     }
+    this.abandoned = this.inFlight;
   }
 
   private dispatch(topic: string, payload: Buffer, retained: boolean): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ManualClock } from "../src/clock.js";
+import { ManualClock, systemClock } from "../src/clock.js";
 import { formatDuration, parseDuration } from "../src/duration.js";
 
 describe("ManualClock", () => {
@@ -32,5 +32,32 @@ describe("durations", () => {
     expect(formatDuration(90_000)).toBe("1m30s");
     expect(formatDuration(86_400_000 + 3_600_000)).toBe("1d1h");
     expect(formatDuration(250)).toBe("250ms");
+  });
+});
+
+describe("monotonic time", () => {
+  it("ManualClock: advance moves wall and monotonic time, a wall clock jump (set) moves only the wall", () => {
+    const clock = new ManualClock(1_000_000);
+    const m0 = clock.monotonic();
+    clock.advance(5000);
+    expect(clock.monotonic() - m0).toBe(5000);
+    clock.set(0);
+    expect(clock.monotonic() - m0).toBe(5000);
+    clock.advance(250);
+    expect(clock.monotonic() - m0).toBe(5250);
+    expect(clock.now()).toBe(250);
+  });
+
+  it("ManualClock: timers see monotonic time at their own due time", () => {
+    const clock = new ManualClock(0);
+    const seen: number[] = [];
+    clock.setTimeout(() => seen.push(clock.monotonic()), 100);
+    clock.advance(300);
+    expect(seen).toEqual([100]);
+  });
+
+  it("systemClock: monotonic time never goes back", () => {
+    const a = systemClock.monotonic();
+    expect(systemClock.monotonic()).toBeGreaterThanOrEqual(a);
   });
 });

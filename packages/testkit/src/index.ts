@@ -9,5 +9,6 @@ export * from "./process.js";
 export * from "./prometheus.js";
 export * from "./prosody.js";
 export * from "./redis.js";
+export * from "./service-process.js";
 export * from "./smtp.js";
 export * from "./socat.js";

@@ -92,7 +92,12 @@ export function createDisplay(config: DisplayConfig, deps: DisplayDeps): Display
       burst.flush();
     },
   };
-  const mqtt: Component = { name: "mqtt", start: () => connection.start(), stop: () => connection.stop() };
+  const mqtt: Component = {
+    name: "mqtt",
+    start: () => connection.start(),
+    stop: () => connection.stop(),
+    unflushed: () => connection.unflushed(),
+  };
   return {
     components: [storeComponent, hub, http, mqtt, subscriber],
     store,

@@ -144,6 +144,10 @@ export const INGEST_FAMILIES = {
     "smarty_ingest_stale_readings_total",
     "Readings dropped because their time was too old.",
   ),
+  clockSuspectReadings: ingestCounter(
+    "smarty_ingest_clock_suspect_readings_total",
+    "Readings dropped because their meter time was too far from the ingest host's clocks.",
+  ),
   meterChanges: ingestCounter("smarty_ingest_meter_changes_total", "Times a different meter appeared on the source."),
   queue: {
     name: "smarty_ingest_queued_readings",

@@ -105,6 +105,21 @@ describe("metrics registry", () => {
     expect(seriesOf(s, "smarty_ingest_frames_total").some((k) => k.includes("spare"))).toBe(false);
   });
 
+  it("exports plaintext frames rejected while a key is set as a frame result", async () => {
+    const { ingest, scrape } = setup();
+    const health = { ...JSON.parse(goldenHealth()), plaintext_rejected: 7 };
+    ingest.setHealth("main", ingestHealthSchema.parse(health));
+    const s = await scrape();
+    expect(s.get('smarty_ingest_frames_total{ingest_instance="main",result="plaintext_rejected"}')).toBe(7);
+  });
+
+  it("exports readings held back for their meter time", async () => {
+    const { ingest, scrape } = setup();
+    ingest.setHealth("main", ingestHealthSchema.parse({ ...JSON.parse(goldenHealth()), clock_suspect_readings: 2 }));
+    const s = await scrape();
+    expect(s.get('smarty_ingest_clock_suspect_readings_total{ingest_instance="main"}')).toBe(2);
+  });
+
   it("starts every rejection reason at zero", async () => {
     const { scrape } = setup();
     const s = await scrape();

@@ -27,6 +27,8 @@ export interface FrameCounterOptions {
 
 export class FrameCounterTracker {
   private readonly last = new Map<string, number>();
+  /** System titles judged in this process (restored ones from other meters do not make a new title a change). */
+  private readonly live = new Set<string>();
   private readonly window: number;
 
   constructor(private readonly options: FrameCounterOptions = {}) {
@@ -36,8 +38,9 @@ export class FrameCounterTracker {
   /** Judges a frame; the counter is remembered unless the frame is a replay. */
   check(systemTitle: string, counter: number): CounterVerdict {
     const last = this.last.get(systemTitle);
+    const change = this.live.size > 0 && !this.live.has(systemTitle) && !this.options.knownTitles?.has(systemTitle);
+    this.live.add(systemTitle);
     if (last === undefined) {
-      const change = this.last.size > 0 && !this.options.knownTitles?.has(systemTitle);
       this.last.set(systemTitle, counter);
       return change ? { kind: "meter_change", reason: "new_system_title" } : { kind: "first" };
     }
@@ -48,6 +51,12 @@ export class FrameCounterTracker {
     if (last - counter <= this.window) return { kind: "replay", last };
     this.last.set(systemTitle, counter);
     return { kind: "meter_change", reason: "counter_reset", last };
+  }
+
+  /** The last counter published before a restart (retained reading): older frames are replays from the start. */
+  restore(systemTitle: string, counter: number): void {
+    const last = this.last.get(systemTitle);
+    if (last === undefined || counter > last) this.last.set(systemTitle, counter);
   }
 
   get systemTitles(): readonly string[] {
@@ -67,6 +76,11 @@ export class FreshnessGuard {
 
   accept(meterId: string, timeMs: number): void {
     this.last.set(meterId, timeMs);
+  }
+
+  /** The time of the last reading published before a restart; never moves the state back. */
+  restore(meterId: string, timeMs: number): void {
+    if (this.isNewer(meterId, timeMs)) this.last.set(meterId, timeMs);
   }
 
   lastTime(meterId: string): number | undefined {

@@ -21,6 +21,9 @@ export interface HealthReporterOptions {
   readonly snapshot: () => IngestHealth;
 }
 
+/** Longest wait for the broker to take the last health message on stop. */
+const FINAL_HEALTH_TIMEOUT_MS = 1000;
+
 export class HealthReporter implements Component {
   readonly name = "health";
   readonly topic: string;
@@ -47,8 +50,9 @@ export class HealthReporter implements Component {
     this.options.monitor.stop();
     this.options.monitor.off("change", this.publishNow);
     this.options.mqtt.off("connect", this.publishNow);
-    // The last counters, so the retained health says what happened before the stop.
-    if (this.options.mqtt.connected) await this.send().catch(() => undefined);
+    // The last counters, so the retained health says what happened before the stop; a frozen broker never acks,
+    // so the wait is bounded (the publish itself stays with the client until it closes).
+    if (this.options.mqtt.connected) await this.sendWithin(FINAL_HEALTH_TIMEOUT_MS);
     this.burst.flush();
   }
 
@@ -57,6 +61,18 @@ export class HealthReporter implements Component {
     this.send().catch((err: unknown) =>
       this.burst.warn("health_failed", { err: { message: (err as Error)?.message } }, "health publish failed"),
     );
+  }
+
+  private sendWithin(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = this.options.clock.setTimeout(resolve, ms);
+      this.send()
+        .catch(() => undefined)
+        .finally(() => {
+          this.options.clock.clearTimeout(timer);
+          resolve();
+        });
+    });
   }
 
   private send(): Promise<void> {

@@ -14,6 +14,12 @@ export const HINTS = {
   wrong_key: "authentication fails for every frame: the P1 key (SMARTY_KEY) is probably wrong",
   no_key: "the meter sends encrypted frames but no P1 key is configured (SMARTY_KEY)",
   errors: "frames fail the CRC or format checks: bad cable or unsupported meter",
+  clock:
+    "meter time is more than INGEST_CLOCK_TOLERANCE away from this host's clock and from the last accepted reading: " +
+    "check the host's time (NTP) and the meter's; these readings are not published",
+  plaintext:
+    "unencrypted frames arrive while a P1 key is set and are rejected: someone may be injecting telegrams; " +
+    "for a meter that really sends plaintext (outside Luxembourg) set SMARTY_ALLOW_PLAINTEXT=true",
   disconnected: "the source is closed and being reopened",
   ended: "end of the input reached",
 } as const;
@@ -27,6 +33,10 @@ export interface Counters {
   missed_frames: number;
   meter_changes: number;
   stale_readings: number;
+  /** Plaintext frames rejected because a P1 key is configured (possible injection). */
+  plaintext_rejected: number;
+  /** Readings not published because their meter time is far from the host's clocks. */
+  clock_suspect_readings: number;
   bytes: number;
   skipped_bytes: number;
 }
@@ -50,6 +60,8 @@ export class IngestMonitor extends EventEmitter<{ change: [IngestState] }> {
     missed_frames: 0,
     meter_changes: 0,
     stale_readings: 0,
+    plaintext_rejected: 0,
+    clock_suspect_readings: 0,
     bytes: 0,
     skipped_bytes: 0,
   };
@@ -67,6 +79,8 @@ export class IngestMonitor extends EventEmitter<{ change: [IngestState] }> {
   private authRun = 0;
   private noKeyRun = 0;
   private errorRun = 0;
+  private plaintextRun = 0;
+  private clockRun = 0;
   private timer: TimerHandle | undefined;
   private readonly log: Logger;
   private readonly run: number;
@@ -137,13 +151,13 @@ export class IngestMonitor extends EventEmitter<{ change: [IngestState] }> {
     this.counters.frames_ok++;
     this.meters.add(meterId);
     this.lastFrameOkAt = this.options.clock.now();
-    this.authRun = this.noKeyRun = this.errorRun = 0;
+    this.authRun = this.noKeyRun = this.errorRun = this.plaintextRun = this.clockRun = 0;
     this.evaluate();
   }
 
   /** A frame that decoded but was not published (replay, stale): proves key and cable are fine. */
   frameAuthentic(): void {
-    this.authRun = this.noKeyRun = this.errorRun = 0;
+    this.authRun = this.noKeyRun = this.errorRun = this.plaintextRun = 0;
     this.evaluate();
   }
 
@@ -151,6 +165,21 @@ export class IngestMonitor extends EventEmitter<{ change: [IngestState] }> {
     this.counters.authentication_failures++;
     this.authRun++;
     this.noKeyRun = noKey ? this.noKeyRun + 1 : 0;
+    this.evaluate();
+  }
+
+  /** An authentic reading whose meter time no clock of this host vouches for. */
+  clockSuspect(): void {
+    this.counters.clock_suspect_readings++;
+    this.clockRun++;
+    this.authRun = this.noKeyRun = this.errorRun = this.plaintextRun = 0;
+    this.evaluate();
+  }
+
+  /** A plaintext frame refused because a key is configured: not a cable fault, a policy (or an attack). */
+  plaintextRejected(): void {
+    this.counters.plaintext_rejected++;
+    this.plaintextRun++;
     this.evaluate();
   }
 
@@ -188,6 +217,8 @@ export class IngestMonitor extends EventEmitter<{ change: [IngestState] }> {
     if (this.options.clock.now() - since >= this.timeoutMs) {
       return this.bytesSinceFrame > 0 ? ["no_frames", HINTS.no_frames] : ["no_data", HINTS.no_data];
     }
+    if (this.plaintextRun >= this.run) return ["errors", HINTS.plaintext];
+    if (this.clockRun >= this.run) return ["errors", HINTS.clock];
     if (this.errorRun >= this.run) return ["errors", HINTS.errors];
     return this.counters.frames_ok > 0 ? ["ok", undefined] : ["starting", undefined];
   }

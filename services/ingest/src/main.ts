@@ -8,4 +8,6 @@ import { createIngest } from "./service.js";
 const config = configOrExit(() => loadIngestConfig());
 const logger = createLogger({ service: "ingest", level: config.LOG_LEVEL });
 const ingest = createIngest(config, { logger });
-await runService(ingest.components, logger);
+// One component whose stop has its own deadline (INGEST_SHUTDOWN_TIMEOUT + 3 s), well inside compose's
+// stop_grace_period; service-kit's overall deadline is only the backstop behind it.
+await runService([ingest.lifecycle], logger, { timeoutMs: config.INGEST_SHUTDOWN_TIMEOUT + 4000 });

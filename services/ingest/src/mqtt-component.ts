@@ -27,6 +27,8 @@ export function mqttComponent(options: MqttConnectionOptions, clock: Clock): Mqt
     publish: (topic, payload, opts) => connection.publish(topic, payload, opts),
     on: (event, listener) => connection.on(event, listener),
     off: (event, listener) => connection.off(event, listener),
+    subscribe: (filter, handler, qos) => connection.subscribe(filter, handler, qos),
+    unsubscribe: (filter) => connection.unsubscribe(filter),
     start: () => connection.start(),
     stop: () => connection.stop(),
   };

@@ -15,6 +15,7 @@ import {
   toP1Error,
 } from "@smarty/p1";
 import { BurstLogger, type Clock, type Logger } from "@smarty/service-kit";
+import type { ClockCheck } from "./clock-check.js";
 import { FrameCounterTracker, FreshnessGuard } from "./frame-checks.js";
 import type { IngestMonitor } from "./ingest-monitor.js";
 
@@ -26,6 +27,13 @@ export interface PipelineOptions {
   readonly onReading: (reading: Reading) => void;
   /** Frame-counter step back still judged a replay (default one day of frames). */
   readonly replayWindow?: number;
+  /**
+   * Accept plaintext telegrams although a P1 key is configured (meters outside Luxembourg behind a shared setup).
+   * Off by default: with a key, only GCM-authenticated frames are genuine.
+   */
+  readonly allowPlaintext?: boolean;
+  /** Meter time against the host's clocks (live sources); without it, no such check. */
+  readonly clockCheck?: ClockCheck;
   /** Window of the burst logger (default 60 s). */
   readonly burstWindowMs?: number;
 }
@@ -61,6 +69,19 @@ export class Pipeline {
     this.splitter.reset();
   }
 
+  /**
+   * What the last published reading of a meter says, from before a restart (its retained message): frames and
+   * readings not newer than it are replays. Never moves any state back.
+   */
+  restore(reading: Pick<Reading, "meter_id" | "time" | "frame">): void {
+    const time = readingTimeMs(reading);
+    if (time !== undefined) {
+      this.freshness.restore(reading.meter_id, time);
+      this.options.clockCheck?.restore(reading.meter_id, time);
+    }
+    if (reading.frame) this.counters.restore(reading.frame.system_title, reading.frame.frame_counter);
+  }
+
   /** End of a finite input. */
   end(): void {
     this.splitter.end();
@@ -79,6 +100,15 @@ export class Pipeline {
   private onFrame(frame: SplitFrame): void {
     const monitor = this.options.monitor;
     monitor.frameSeen();
+    if (frame.kind === "plaintext" && this.plaintextRefused()) {
+      monitor.plaintextRejected();
+      this.burst.warn(
+        "plaintext_rejected",
+        { kind: frame.kind, bytes: frame.bytes.length },
+        "plaintext frame rejected: a P1 key is configured",
+      );
+      return;
+    }
     let reading: Reading;
     try {
       reading = decodeFrame(frame, this.options.decoder).reading;
@@ -103,7 +133,18 @@ export class Pipeline {
         );
         return;
       }
+      const verdict = this.options.clockCheck?.check(reading.meter_id, time);
+      if (verdict !== undefined && !verdict.ok) {
+        monitor.clockSuspect();
+        this.burst.warn(
+          "clock_suspect",
+          { meter_id: reading.meter_id, time: reading.time, reason: verdict.reason, offset_ms: verdict.offsetMs },
+          "meter time far from this host's clocks: reading not published",
+        );
+        return;
+      }
       this.freshness.accept(reading.meter_id, time);
+      this.options.clockCheck?.accept(reading.meter_id, time);
     }
     monitor.frameOk(reading.meter_id);
     this.options.onReading(reading);
@@ -144,6 +185,17 @@ export class Pipeline {
         );
         return true;
     }
+  }
+
+  /**
+   * A Smarty meter encrypts and authenticates every frame (Luxmetering P1 spec v1.1.3 §3.3, AES-128-GCM). With a key
+   * configured, a plaintext telegram cannot come from that meter: its CRC (DSMR 5.0.2 §6.2) is no signature, and a
+   * telegram without a version line carries none at all. So anyone able to write to the source could inject readings.
+   */
+  private plaintextRefused(): boolean {
+    if (this.options.allowPlaintext === true) return false;
+    const d = this.options.decoder;
+    return d.key !== undefined || (d.keysBySystemTitle?.size ?? 0) > 0;
   }
 
   private hasKey(frame: Buffer): boolean {

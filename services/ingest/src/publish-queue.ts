@@ -1,8 +1,12 @@
 /**
  * The bounded, in-order outbox between the pipeline and the broker. Items are sent in order with up to `window`
  * in flight (QoS 1: an item is done when its PUBACKs came back); while the connection is down nothing new is sent
- * and items wait, up to `limit` (default one day of 10 s readings). When full, the oldest waiting item is dropped,
- * counted and logged: a live meter cannot be paused, and the newest readings matter most.
+ * and items wait, up to `limit` items and `byteLimit` bytes (as `size` counts them). When full, the oldest waiting
+ * item is dropped, counted and logged: a live meter cannot be paused, and the newest readings matter most.
+ *
+ * The bytes bound is what keeps the queue inside the container's memory: a count alone says nothing about the size of
+ * a reading. A dropped or sent item's slot is cleared at once, so nothing queued keeps it reachable until compaction
+ * (that would hold up to twice the limit).
  *
  * Items already handed to the MQTT client when the connection drops are kept by the client and resent on
  * reconnect (MQTT 3.1.1 §4.4), so the queue never resends them itself: that would duplicate them.
@@ -12,6 +16,10 @@ import { BurstLogger, type Clock, type Logger } from "@smarty/service-kit";
 
 export interface PublishQueueOptions<T> {
   readonly limit: number;
+  /** Bytes of waiting and in-flight items (default unbounded). */
+  readonly byteLimit?: number;
+  /** Size of an item in bytes, for `byteLimit` (default 0). */
+  readonly size?: (item: T) => number;
   /** Items in flight at once (default 64). */
   readonly window?: number;
   /** Readings a pausable source may run ahead of the broker (default 256). */
@@ -23,14 +31,15 @@ export interface PublishQueueOptions<T> {
   readonly logger: Logger;
 }
 
-interface InFlight<T> {
-  readonly item: T;
+interface InFlight {
+  readonly size: number;
   done: boolean;
 }
 
 export class PublishQueue<T> extends EventEmitter<{ drain: []; room: [] }> {
-  private readonly inflight: InFlight<T>[] = [];
-  private waiting: T[] = [];
+  private readonly inflight: InFlight[] = [];
+  /** Slots before `waitingHead` are cleared (undefined), so a sent or dropped item is released at once. */
+  private waiting: (T | undefined)[] = [];
   private waitingHead = 0;
   private full = false;
   private readonly window: number;
@@ -38,6 +47,8 @@ export class PublishQueue<T> extends EventEmitter<{ drain: []; room: [] }> {
   dropped = 0;
   failed = 0;
   published = 0;
+  /** Bytes of the items waiting or in flight. */
+  bytes = 0;
 
   constructor(private readonly options: PublishQueueOptions<T>) {
     super();
@@ -66,33 +77,63 @@ export class PublishQueue<T> extends EventEmitter<{ drain: []; room: [] }> {
     return this.waiting.length - this.waitingHead;
   }
 
+  /** The oldest waiting item. */
+  peekOldest(): T | undefined {
+    return this.waitingCount > 0 ? this.waiting[this.waitingHead] : undefined;
+  }
+
+  /** The newest waiting item. */
+  peekNewest(): T | undefined {
+    return this.waitingCount > 0 ? this.waiting[this.waiting.length - 1] : undefined;
+  }
+
   enqueue(item: T): void {
-    if (this.length >= this.options.limit) {
-      if (this.waitingCount > 0) {
-        this.waitingHead++;
-        this.dropped++;
-        this.burst.warn(
-          "overflow",
-          { limit: this.options.limit, dropped_total: this.dropped },
-          "publish queue full: oldest reading dropped",
-        );
-      } else {
-        this.dropped++;
-        this.burst.warn("overflow", { limit: this.options.limit }, "publish queue full: reading dropped");
-        return;
-      }
+    const size = this.sizeOf(item);
+    const byteLimit = this.options.byteLimit ?? Number.POSITIVE_INFINITY;
+    const fields = { limit: this.options.limit, byte_limit: this.options.byteLimit };
+    if (size > byteLimit || (this.waitingCount === 0 && this.isFull(size, byteLimit))) {
+      // Only items in flight are left, and those belong to the MQTT client now: the new one cannot be kept.
+      this.dropped++;
+      this.burst.warn("overflow", { ...fields, bytes: size }, "publish queue full: reading dropped");
+      return;
+    }
+    let dropped = 0;
+    while (this.waitingCount > 0 && this.isFull(size, byteLimit)) {
+      const oldest = this.waiting[this.waitingHead] as T;
+      this.waiting[this.waitingHead] = undefined;
+      this.waitingHead++;
+      this.bytes -= this.sizeOf(oldest);
+      dropped++;
+    }
+    if (dropped > 0) {
+      this.dropped += dropped;
+      this.burst.warn(
+        "overflow",
+        { ...fields, dropped_total: this.dropped },
+        "publish queue full: oldest reading dropped",
+      );
     }
     this.waiting.push(item);
+    this.bytes += size;
     if (this.congested) this.full = true;
     this.pump();
+  }
+
+  private isFull(size: number, byteLimit: number): boolean {
+    return this.length >= this.options.limit || this.bytes + size > byteLimit;
+  }
+
+  private sizeOf(item: T): number {
+    return this.options.size?.(item) ?? 0;
   }
 
   /** Sends what the window allows; call when the connection (re)opens. */
   pump(): void {
     while (this.inflight.length < this.window && this.waitingCount > 0 && this.options.isOpen()) {
-      const item = this.waiting[this.waitingHead]!;
+      const item = this.waiting[this.waitingHead] as T;
+      this.waiting[this.waitingHead] = undefined;
       this.waitingHead++;
-      const entry: InFlight<T> = { item, done: false };
+      const entry: InFlight = { size: this.sizeOf(item), done: false };
       this.inflight.push(entry);
       this.options.send(item).then(
         () => {
@@ -129,8 +170,9 @@ export class PublishQueue<T> extends EventEmitter<{ drain: []; room: [] }> {
     this.burst.flush();
   }
 
-  private complete(entry: InFlight<T>): void {
+  private complete(entry: InFlight): void {
     entry.done = true;
+    this.bytes -= entry.size;
     while (this.inflight.length > 0 && this.inflight[0]!.done) this.inflight.shift();
     this.pump();
     if (this.full && this.length <= Math.floor(this.highWater / 4)) {

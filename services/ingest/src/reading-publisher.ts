@@ -15,8 +15,15 @@ import { PublishQueue } from "./publish-queue.js";
 export interface MqttSink {
   readonly connected: boolean;
   publish(topic: string, payload: string | Buffer, options: { qos: 1; retain: boolean }): Promise<void>;
-  on(event: "connect", listener: () => void): unknown;
-  off(event: "connect", listener: () => void): unknown;
+  on(event: "connect" | "close", listener: () => void): unknown;
+  off(event: "connect" | "close", listener: () => void): unknown;
+  /** Present on a real connection: `reading-restore.ts` reads the retained readings back with it. */
+  subscribe?(
+    filter: string,
+    handler: (topic: string, payload: Buffer, retained: boolean) => void,
+    qos?: 0 | 1,
+  ): Promise<void>;
+  unsubscribe?(filter: string): Promise<void>;
 }
 
 export interface ReadingPublisherOptions {
@@ -26,6 +33,8 @@ export interface ReadingPublisherOptions {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly queueLimit: number;
+  /** Bytes the queued readings may take (their JSON), default unbounded. */
+  readonly queueBytes?: number;
   /** Readings in flight at once. */
   readonly window?: number;
   /** Publish state topics (default true; `smarty replay` turns them off). */
@@ -41,6 +50,14 @@ interface QueuedReading {
   readonly meterId: string;
   /** The reading as JSON: a third of the memory of the object, so a full day fits in the RSS budget. */
   readonly json: string;
+}
+
+/**
+ * Heap bytes of a queued reading: V8 keeps the ASCII JSON as a one-byte string (one byte a character, two for text
+ * beyond Latin-1, which only a long message can bring), plus the string and object headers.
+ */
+function queuedSize(item: QueuedReading): number {
+  return item.json.length + item.meterId.length + 64;
 }
 
 interface LastState {
@@ -68,6 +85,8 @@ export class ReadingPublisher implements Component {
     this.burst = new BurstLogger(this.log, options.clock, 60_000);
     this.queue = new PublishQueue<QueuedReading>({
       limit: options.queueLimit,
+      ...(options.queueBytes !== undefined ? { byteLimit: options.queueBytes } : {}),
+      size: queuedSize,
       ...(options.window !== undefined ? { window: options.window } : {}),
       send: (item) => this.send(item),
       isOpen: () => options.mqtt.connected,

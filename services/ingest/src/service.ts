@@ -2,7 +2,7 @@
  * Builds the ingest from its parsed config: source → pipeline → publisher, plus health and `/healthz`. Exported so
  * tests (and `smarty replay`) assemble the real thing in-process with their own clock, source or connection.
  */
-import type { IngestHealth } from "@smarty/contracts";
+import { type IngestHealth, topics } from "@smarty/contracts";
 import type { DecoderOptions } from "@smarty/p1";
 import {
   type Clock,
@@ -12,10 +12,10 @@ import {
   mqttSettings,
   redactUrl,
   startAll,
-  stopAll,
   systemClock,
 } from "@smarty/service-kit";
 import type { ByteSource } from "./byte-source.js";
+import { ClockCheck } from "./clock-check.js";
 import type { IngestConfig } from "./config.js";
 import { createSource } from "./create-source.js";
 import { HealthReporter, healthzHandler } from "./health.js";
@@ -23,6 +23,11 @@ import { IngestMonitor } from "./ingest-monitor.js";
 import { mqttComponent } from "./mqtt-component.js";
 import { Pipeline } from "./pipeline.js";
 import { type MqttSink, ReadingPublisher } from "./reading-publisher.js";
+import { ReadingRestore } from "./reading-restore.js";
+import { SHUTDOWN_GRACE_MS, stopWithin } from "./shutdown.js";
+
+/** Longest wait at start for the retained readings (frame counters across restarts), see reading-restore.ts. */
+const RESTORE_TIMEOUT_MS = 5000;
 
 export interface IngestDeps {
   readonly logger: Logger;
@@ -50,7 +55,10 @@ export interface Ingest {
   readonly mqtt: MqttSink & Component;
   snapshot(): IngestHealth;
   start(): Promise<void>;
+  /** Stops every component; bounded by INGEST_SHUTDOWN_TIMEOUT plus a short grace for the broker goodbye. */
   stop(): Promise<void>;
+  /** The whole ingest as one lifecycle component, for `runService` (its stop is the bounded one). */
+  readonly lifecycle: Component;
 }
 
 /** The decoder options from the config: one key, per-meter keys, tag verification. */
@@ -105,6 +113,7 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
     clock,
     logger,
     queueLimit: config.INGEST_QUEUE_LIMIT,
+    queueBytes: config.INGEST_QUEUE_BYTES,
     stateRefreshMs: config.SMARTY_STATE_REFRESH,
     discoveryPrefix: config.SMARTY_HA_DISCOVERY ? config.SMARTY_HA_DISCOVERY_PREFIX : undefined,
     shutdownTimeoutMs: config.INGEST_SHUTDOWN_TIMEOUT,
@@ -115,6 +124,11 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
     monitor,
     clock,
     logger,
+    allowPlaintext: config.SMARTY_ALLOW_PLAINTEXT,
+    // A capture file replays the past by nature: meter time is only held against the clocks for a live meter.
+    ...(config.SMARTY_SOURCE.kind !== "file"
+      ? { clockCheck: new ClockCheck({ toleranceMs: config.INGEST_CLOCK_TOLERANCE, clock, logger }) }
+      : {}),
     onReading: (reading) => {
       publisher.publish(reading);
       // Sources that can wait (files) wait for the queue; live sources cannot, and the queue drops the oldest.
@@ -155,8 +169,27 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
   });
   const http = new HttpServerComponent(healthzHandler(snapshot), config.INGEST_HTTP_PORT, deps.httpHost, "http");
   const logs: Component = { name: "logs", start: () => undefined, stop: () => pipeline.flushLogs() };
-  const components: Component[] = [mqtt, publisher, health, http, logs, source];
+  // Before the source opens, so the first frame after a restart is already judged against the last published one.
+  const restore = new ReadingRestore({
+    mqtt,
+    baseTopic: base,
+    syncTopic: topics.status(base, "ingest", instance),
+    clock,
+    logger,
+    timeoutMs: RESTORE_TIMEOUT_MS,
+    restore: (reading) => pipeline.restore(reading),
+  });
+  const components: Component[] = [mqtt, restore, publisher, health, http, logs, source];
   logStart(config, log, source.description);
+  const start = () => startAll(components, logger);
+  const stop = () =>
+    stopWithin({
+      components,
+      logger,
+      clock,
+      deadlineMs: config.INGEST_SHUTDOWN_TIMEOUT + SHUTDOWN_GRACE_MS,
+      queued: () => publisher.queue.length,
+    });
 
   return {
     components,
@@ -168,8 +201,9 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
     http,
     mqtt,
     snapshot,
-    start: () => startAll(components, logger),
-    stop: () => stopAll(components, logger),
+    start,
+    stop,
+    lifecycle: { name: "ingest", start, stop },
   };
 }
 
@@ -182,9 +216,12 @@ function logStart(config: IngestConfig, log: Logger, source: string): void {
       instance: config.SMARTY_INSTANCE,
       key_configured: config.SMARTY_KEY !== undefined,
       meter_keys: config.SMARTY_KEYS.size,
+      allow_plaintext: config.SMARTY_ALLOW_PLAINTEXT,
       ha_discovery: config.SMARTY_HA_DISCOVERY,
       http_port: config.INGEST_HTTP_PORT,
       queue_limit: config.INGEST_QUEUE_LIMIT,
+      queue_bytes: config.INGEST_QUEUE_BYTES,
+      clock_tolerance_ms: config.SMARTY_SOURCE.kind === "file" ? 0 : config.INGEST_CLOCK_TOLERANCE,
     },
     "ingest configured",
   );

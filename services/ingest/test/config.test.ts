@@ -60,3 +60,23 @@ describe("ingest config", () => {
     expect(p.join("\n")).not.toContain("thisIsMySecretKey");
   });
 });
+
+describe("ingest config: shutdown bound", () => {
+  it("refuses an INGEST_SHUTDOWN_TIMEOUT that would not end before compose's 30 s stop_grace_period", () => {
+    expect(problems({ INGEST_SHUTDOWN_TIMEOUT: "25s" })).toEqual([]);
+    expect(problems({ INGEST_SHUTDOWN_TIMEOUT: "30s" })).toEqual([
+      expect.stringMatching(/^INGEST_SHUTDOWN_TIMEOUT: .*at most 25s/),
+    ]);
+  });
+});
+
+describe("ingest config: queue bytes", () => {
+  it("reads INGEST_QUEUE_BYTES as a size with a binary suffix, 8 MiB by default", () => {
+    expect(loadIngestConfig({}).INGEST_QUEUE_BYTES).toBe(8 * 1024 * 1024);
+    expect(loadIngestConfig({ INGEST_QUEUE_BYTES: "512k" }).INGEST_QUEUE_BYTES).toBe(512 * 1024);
+    expect(loadIngestConfig({ INGEST_QUEUE_BYTES: "8MiB" }).INGEST_QUEUE_BYTES).toBe(8 * 1024 * 1024);
+    expect(loadIngestConfig({ INGEST_QUEUE_BYTES: "2000000" }).INGEST_QUEUE_BYTES).toBe(2_000_000);
+    expect(problems({ INGEST_QUEUE_BYTES: "lots" })).toEqual([expect.stringMatching(/^INGEST_QUEUE_BYTES: /)]);
+    expect(problems({ INGEST_QUEUE_BYTES: "12" })).toEqual([expect.stringMatching(/^INGEST_QUEUE_BYTES: /)]);
+  });
+});

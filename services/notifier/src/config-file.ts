@@ -83,6 +83,9 @@ export const rulesSchema = z.object({
   meter_silent: z.object({ ...common("critical", "10m"), after: duration("60s") }).prefault({}),
   ingest_auth: z.object({ ...common("critical", "1h") }).prefault({}),
   email_undeliverable: z.object({ ...common("critical", "1h") }).prefault({}),
+  /** A reading's meter time is ahead of what the clocks allow (a meter clock glitch or a forged frame). */
+  meter_clock: eventRule("warning", "1h", "15m"),
+  ingest_untrusted: eventRule("critical", "1h", "1h"),
 });
 export type RulesConfig = z.infer<typeof rulesSchema>;
 export type RuleName = keyof RulesConfig;

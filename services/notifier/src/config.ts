@@ -53,6 +53,9 @@ export const notifierEnv = z.object({
   NOTIFIER_OUTBOX_RETRY_MIN: envDuration("10s"),
   NOTIFIER_OUTBOX_RETRY_MAX: envDuration("10m"),
   NOTIFIER_OUTBOX_MAX_AGE: envDuration("7d"),
+  /** How far a reading's meter time may run ahead of the clocks before it is ignored (meter-clock.ts); 0: off. */
+  NOTIFIER_CLOCK_TOLERANCE: envDuration("5m"),
+  NOTIFIER_STATE_SAVE_INTERVAL: envDuration("15m"),
 });
 export type NotifierEnv = z.infer<typeof notifierEnv>;
 

@@ -59,6 +59,8 @@ export class NotifierCore implements Component, BotBackend {
   private subscribed: Promise<void> = Promise.resolve();
   /** Readings rejected at the edge (size, JSON, schema). */
   rejected = 0;
+  /** Readings ignored because their meter time ran ahead of what the clocks allow (meter-clock.ts). */
+  clockSuspect = 0;
 
   constructor(private readonly o: NotifierCoreOptions) {}
 
@@ -98,6 +100,29 @@ export class NotifierCore implements Component, BotBackend {
     const meterId = reading.meter_id;
     const now = this.o.clock.now();
     const r = await this.o.stats.process(meterId, reading, now);
+    if (r.suspect) {
+      // Neither statistics nor freshness move: the next real reading must still be newer than the last one.
+      this.clockSuspect++;
+      this.o.burst.warn(
+        "reading_clock",
+        {
+          meter_id: meterId,
+          meter_time: reading.time,
+          ahead_ms: Math.round(r.suspect.aheadMs),
+          wall_clock_synced: r.suspect.wallSynced,
+          suspect: this.clockSuspect,
+        },
+        "reading ignored: meter time ahead of the clocks",
+      );
+      await this.o.alerts.suspectReading(meterId, r.sample.t, r.suspect.aheadMs, r.suspect.wallSynced);
+      return;
+    }
+    if (r.reanchored) {
+      this.o.log.warn(
+        { meter_id: meterId, meter_time: reading.time },
+        "meter time taken as the new anchor: steady, but the host clock cannot confirm it",
+      );
+    }
     if (!r.accepted) {
       // A retained or repeated reading, already counted; after a restart it still tells the bot the last values.
       if (!this.latestByMeter.has(meterId)) {

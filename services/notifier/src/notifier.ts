@@ -30,6 +30,7 @@ import type { DeliveryChannel } from "./ports.js";
 import { RedisComponent } from "./redis-client.js";
 import { ReportScheduler } from "./reports/report-scheduler.js";
 import { ReportService } from "./reports/report-service.js";
+import { MeterClockGuard } from "./statistics/meter-clock.js";
 import { StatisticsEngine } from "./statistics/statistics-engine.js";
 import { StatisticsStore } from "./statistics/statistics-store.js";
 import { createXmpp, type Xmpp, xmppAlertRecipients } from "./xmpp/index.js";
@@ -42,6 +43,8 @@ export interface NotifierDeps {
   readonly outboxPollMs?: number;
   readonly alertTickMs?: number;
   readonly mqttClientId?: string;
+  /** Monotonic milliseconds for the meter-time check; performance.now() by default. */
+  readonly monotonic?: () => number;
 }
 
 export interface Notifier {
@@ -75,7 +78,13 @@ export async function createNotifier(config: NotifierConfig, deps: NotifierDeps)
   const stats = new StatisticsEngine(new StatisticsStore(redis.client, prefix), {
     tariff: file.tariff,
     maxGapMs: file.statistics.max_gap,
+    saveIntervalMs: env.NOTIFIER_STATE_SAVE_INTERVAL,
     minPhaseVoltageV: file.statistics.min_phase_voltage_v,
+    meterClock: new MeterClockGuard({
+      toleranceMs: env.NOTIFIER_CLOCK_TOLERANCE,
+      wallNow: () => clock.now(),
+      monotonicNow: deps.monotonic ?? (() => performance.now()),
+    }),
   });
   const outbox = new RedisOutbox(redis.client, prefix, () => clock.now());
   const reports = new ReportService({
@@ -191,9 +200,22 @@ export async function createNotifier(config: NotifierConfig, deps: NotifierDeps)
     stop: () => email?.close(),
   };
 
-  const mqttComponent: Component = { name: "mqtt", start: () => mqtt.start(), stop: () => mqtt.stop() };
+  const mqttComponent: Component = {
+    name: "mqtt",
+    start: () => mqtt.start(),
+    stop: () => mqtt.stop(),
+    unflushed: () => mqtt.unflushed(),
+  };
+  // Stopped after the broker connection (no more readings) and before Redis: the running state is saved once more.
+  const statistics: Component = {
+    name: "statistics",
+    start: () => undefined,
+    stop: () => stats.flush(),
+    unflushed: () => ({ statistics_meters: stats.unsavedMeters }),
+  };
   const components: Component[] = [
     redis,
+    statistics,
     mqttComponent,
     alerts,
     core,
@@ -201,6 +223,7 @@ export async function createNotifier(config: NotifierConfig, deps: NotifierDeps)
     worker,
     scheduler,
     ...(xmpp?.components ?? []),
+    redis.guard,
   ];
   return { components, core, stats, alerts, outbox, worker, reports, scheduler, mqtt, email, xmpp };
 }

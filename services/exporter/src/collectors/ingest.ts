@@ -14,6 +14,9 @@ export const FRAME_RESULTS = [
   ["authentication_failure", "authentication_failures"],
   ["crc_failure", "crc_failures"],
   ["format_error", "format_errors"],
+  // Plaintext frames refused because a P1 key is configured (SMARTY_ALLOW_PLAINTEXT): a rejection reason like the
+  // others, so one family holds every fate of a frame and alerts can `rate()` it by label.
+  ["plaintext_rejected", "plaintext_rejected"],
 ] as const satisfies readonly (readonly [string, keyof IngestHealth])[];
 
 function fromHealth(
@@ -44,7 +47,8 @@ export function ingestMetrics(status: IngestStatus): SnapshotMetric[] {
   const f = INGEST_FAMILIES;
   return [
     fromHealth(status, f.frames, (h, instance, sink) => {
-      for (const [result, key] of FRAME_RESULTS) sink({ ingest_instance: instance, result }, h[key]);
+      // An older ingest's health lacks the newer results: zero, so every result series exists from the start.
+      for (const [result, key] of FRAME_RESULTS) sink({ ingest_instance: instance, result }, h[key] ?? 0);
     }),
     field(status, f.replays, "replays"),
     field(status, f.missed, "missed_frames"),
@@ -53,6 +57,10 @@ export function ingestMetrics(status: IngestStatus): SnapshotMetric[] {
     field(status, f.skippedBytes, "skipped_bytes"),
     field(status, f.droppedReadings, "dropped_readings"),
     field(status, f.staleReadings, "stale_readings"),
+    // Zero for an older ingest without the field, so the series exists for alerts from the start.
+    fromHealth(status, f.clockSuspectReadings, (h, instance, sink) =>
+      sink({ ingest_instance: instance }, h.clock_suspect_readings ?? 0),
+    ),
     field(status, f.meterChanges, "meter_changes"),
     field(status, f.queue, "queue_length"),
     fromHealth(status, f.state, (h, instance, sink) => {

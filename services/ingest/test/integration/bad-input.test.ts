@@ -73,6 +73,22 @@ describe("bad input never stops the ingest", () => {
     expect(h.ingest.monitor.currentState).toBe("ok");
   });
 
+  it("plaintext injected while a key is set: rejected, counted on the health topic, the meter still published", async () => {
+    const h = await start("inject");
+    const before = sub.live("/reading").length;
+    // Frames after the previous test's and before the next one's: the broker keeps the last reading across tests.
+    await meter.write(encryptedFrame(14));
+    // A forged plaintext telegram from a day ahead, as `smarty simulate --plain` would write to the bridge.
+    await meter.write(Buffer.from(plainTelegram(14 + 8640), "latin1"));
+    await meter.write(encryptedFrame(15));
+    await waitFor(() => h.ingest.monitor.counters.frames_ok === 2, 10_000, "the meter's frames");
+    h.clock.advance(30_000); // the next periodic health message (INGEST_HEALTH_INTERVAL)
+    await waitFor(() => (health("inject")?.plaintext_rejected ?? 0) === 1, 10_000, "counted on the health topic");
+    await waitFor(() => sub.live("/reading").length === before + 2, 10_000, "published");
+    expect(sub.live("/reading").slice(before).map(essentials)).toEqual([14, 15].map(expected));
+    expect(h.ingest.monitor.counters.stale_readings).toBe(0);
+  });
+
   it("plaintext meter: readings published without a key", async () => {
     const h = await start("plain", { SMARTY_KEY: "" });
     const before = sub.live("/reading").length;

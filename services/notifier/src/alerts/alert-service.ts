@@ -5,7 +5,8 @@
  */
 import type { IngestHealth } from "@smarty/contracts";
 import type { Reading } from "@smarty/p1";
-import type { Clock, Component, Logger, TimerHandle } from "@smarty/service-kit";
+import { type Clock, type Component, formatDuration, type Logger, type TimerHandle } from "@smarty/service-kit";
+import { isoLocal } from "../calendar.js";
 import type { FileConfig } from "../config-file.js";
 import type { QuarterProgress } from "../statistics/meter-state.js";
 import type { Sample } from "../statistics/registers.js";
@@ -13,10 +14,10 @@ import type { AlertEngine } from "./alert-engine.js";
 import type { AlertStore } from "./alert-store.js";
 import { nextSnapshot, type ReadingContext, type Snapshot } from "./reading-context.js";
 import { eventSignals } from "./rules-events.js";
-import { ingestMeter, ingestSignal, silenceSignal } from "./rules-liveness.js";
+import { ingestMeter, ingestSignal, silenceSignal, untrustedCount, untrustedSignal } from "./rules-liveness.js";
 import { powerSignals } from "./rules-power.js";
 import { qualitySignals } from "./rules-quality.js";
-import { level } from "./signals.js";
+import { event, level } from "./signals.js";
 
 /** Pseudo meter id under which the notifier files alerts about itself (mail delivery). */
 export const NOTIFIER_ALERT_METER = "notifier";
@@ -38,6 +39,10 @@ export class AlertService implements Component {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly lastReceived = new Map<string, number>();
   private readonly snapshots = new Map<string, Snapshot>();
+  /** Untrusted-input count last seen per ingest instance (untrustedSignal). */
+  private readonly untrusted = new Map<string, number>();
+  /** The snapshot last written to Redis per meter, as JSON. */
+  private readonly savedSnapshots = new Map<string, string>();
 
   constructor(private readonly o: AlertServiceOptions) {}
 
@@ -82,14 +87,35 @@ export class AlertService implements Component {
       ]);
       const snapshot = nextSnapshot(reading, sample, last);
       this.snapshots.set(meterId, snapshot);
-      await this.o.store.saveSnapshot(meterId, snapshot);
+      // Written only when it changed (counters and states move rarely): every write is an append to Redis' file on
+      // the SD card, and after every reading this one was most of what the notifier wrote.
+      const json = JSON.stringify(snapshot);
+      if (json !== this.savedSnapshots.get(meterId)) {
+        await this.o.store.saveSnapshot(meterId, snapshot);
+        this.savedSnapshots.set(meterId, json);
+      }
+    });
+  }
+
+  /** A reading of `meterId` whose meter time `t` is `aheadMs` ahead of what the clocks allow was ignored. */
+  suspectReading(meterId: string, t: number, aheadMs: number, wallSynced: boolean): Promise<void> {
+    return this.serial(async () => {
+      if (!this.o.config.alerts.rules.meter_clock.enabled) return;
+      const against = wallSynced ? "this host's clock" : "the last reading";
+      const text = `A reading dated ${isoLocal(t)} is ${formatDuration(aheadMs)} ahead of ${against}; ignored`;
+      await this.o.engine.apply(meterId, [event("meter_clock", "meter_clock", text, Math.round(aheadMs / 1000))]);
     });
   }
 
   onHealth(health: IngestHealth): Promise<void> {
     return this.serial(async () => {
-      const s = ingestSignal(this.o.config.alerts.rules, health);
-      if (s) await this.o.engine.apply(ingestMeter(health), [s]);
+      const rules = this.o.config.alerts.rules;
+      const signals = [
+        ingestSignal(rules, health),
+        untrustedSignal(rules, health, this.untrusted.get(health.instance)),
+      ].filter((s) => s !== undefined);
+      this.untrusted.set(health.instance, untrustedCount(health));
+      if (signals.length > 0) await this.o.engine.apply(ingestMeter(health), signals);
     });
   }
 

@@ -2,7 +2,8 @@
  * Delivers the outbox through the configured channels (email, XMPP). A channel that fails with a
  * TemporaryDeliveryError (server down) is paused with exponential back-off as a whole, so a queue of messages does
  * not burn one attempt per poll; any other error is permanent: the message goes to the dead list and `onFailed`
- * decides what to tell the household. Time comes from the injected clock.
+ * decides what to tell the household. Each channel has its own due queue and is served on its own, so a thousand
+ * messages waiting for a server that is down never delay another channel's. Time comes from the injected clock.
  */
 import {
   type BurstLogger,
@@ -13,6 +14,12 @@ import {
   type TimerHandle,
 } from "@smarty/service-kit";
 import { type ChannelName, type DeliveryChannel, type OutboxMessage, TemporaryDeliveryError } from "../ports.js";
+
+/** Every channel an outbox message can name (a message may wait for a channel no longer configured). */
+const ALL_CHANNELS: readonly ChannelName[] = ["email", "xmpp"];
+/** The queue of a channel that cannot deliver is scanned for messages past their age at most once a minute. */
+const EXPIRY_SCAN_MAX_MS = 60_000;
+
 import type { RedisOutbox } from "./redis-outbox.js";
 
 export interface OutboxWorkerOptions {
@@ -45,6 +52,9 @@ export class OutboxWorker implements Component {
   private readonly backoff = new Map<ChannelName, ChannelBackoff>();
   /** Delivered messages whose bookkeeping (complete, onDelivered) has not succeeded yet. */
   private readonly settling = new Map<string, { message: OutboxMessage; completed: boolean; notified: boolean }>();
+  private readonly expiryScanAt = new Map<ChannelName, number>();
+  private migrated = false;
+  private readonly left: Partial<Record<ChannelName, number>> = {};
   /** Messages accepted by their server since start. */
   delivered = 0;
 
@@ -61,7 +71,17 @@ export class OutboxWorker implements Component {
     this.stopped = true;
     this.o.outbox.onEnqueued = undefined;
     if (this.timer) this.o.clock.clearInterval(this.timer);
-    await this.running;
+    await this.running?.catch(() => undefined);
+    try {
+      for (const c of ALL_CHANNELS) this.left[c] = await this.o.outbox.pending(c);
+    } catch {
+      // Redis is gone: what waits is unknown here, and stays in Redis anyway.
+    }
+  }
+
+  /** After stop: messages still waiting per channel; they stay in Redis and go out after the next start. */
+  unflushed(): Record<string, number> {
+    return { ...this.left };
   }
 
   /** Runs a delivery pass now (or right after the one in progress). */
@@ -93,18 +113,33 @@ export class OutboxWorker implements Component {
   }
 
   private async pass(): Promise<void> {
+    if (!this.migrated) {
+      const moved = await this.o.outbox.migrate();
+      if (moved > 0) this.o.log.info({ moved }, "outbox moved to per-channel queues");
+      this.migrated = true;
+    }
     const now = this.o.clock.now();
     for (const id of [...this.settling.keys()]) await this.settle(id);
-    for (const message of await this.o.outbox.due(now)) {
+    for (const name of ALL_CHANNELS) {
+      if (this.stopped) return;
+      const channel = this.o.channels.find((c) => c.channel === name);
+      const paused = this.backoff.get(name);
+      if (channel?.available && !(paused && paused.retryAt > now)) await this.serve(channel, now);
+      else await this.expireOnly(name, now);
+    }
+  }
+
+  /** Delivers the due messages of one channel until it pauses. */
+  private async serve(channel: DeliveryChannel, now: number): Promise<void> {
+    for (const message of await this.o.outbox.due(channel.channel, now)) {
       if (this.stopped) return;
       if (this.settling.has(message.id)) continue;
-      if (now - Date.parse(message.created_at) > this.o.maxAgeMs) {
+      if (this.expired(message, now)) {
         await this.giveUp(message, new Error(`not delivered within ${formatDuration(this.o.maxAgeMs)}`));
         continue;
       }
-      const channel = this.o.channels.find((c) => c.channel === message.channel);
-      const paused = this.backoff.get(message.channel);
-      if (!channel?.available || (paused && paused.retryAt > now)) continue;
+      const paused = this.backoff.get(channel.channel);
+      if (!channel.available || (paused && paused.retryAt > now)) return;
       try {
         await channel.deliver(message);
       } catch (err) {
@@ -133,7 +168,7 @@ export class OutboxWorker implements Component {
     const s = this.settling.get(id);
     if (!s) return;
     try {
-      if (!s.completed) await this.o.outbox.complete(id);
+      if (!s.completed) await this.o.outbox.complete(s.message);
       s.completed = true;
       if (!s.notified) await this.o.onDelivered?.(s.message);
       s.notified = true;
@@ -144,6 +179,23 @@ export class OutboxWorker implements Component {
         { id, channel: s.message.channel, err: { message: err instanceof Error ? err.message : String(err) } },
         "message delivered, but its bookkeeping failed; will retry",
       );
+    }
+  }
+
+  private expired(message: OutboxMessage, now: number): boolean {
+    return now - Date.parse(message.created_at) > this.o.maxAgeMs;
+  }
+
+  /** A channel that cannot deliver (down, paused, not configured) still gives up on messages past their age. */
+  private async expireOnly(name: ChannelName, now: number): Promise<void> {
+    if ((this.expiryScanAt.get(name) ?? 0) > now) return;
+    // 1/60 of the age limit keeps a give-up at most ~2 % late without reading the queue on every poll.
+    this.expiryScanAt.set(name, now + Math.min(EXPIRY_SCAN_MAX_MS, Math.max(1000, this.o.maxAgeMs / 60)));
+    for (const message of await this.o.outbox.due(name, now)) {
+      if (this.stopped) return;
+      if (!this.settling.has(message.id) && this.expired(message, now)) {
+        await this.giveUp(message, new Error(`not delivered within ${formatDuration(this.o.maxAgeMs)}`));
+      }
     }
   }
 

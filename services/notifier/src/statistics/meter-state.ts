@@ -17,6 +17,14 @@ import { registersAt, type Sample } from "./registers.js";
 
 export const PERIOD_KINDS: readonly PeriodKind[] = ["day", "week", "month"];
 
+/**
+ * Periods of one kind one reading may close. A gap longer than that (a notifier off for months, or a meter time
+ * years ahead that got through) is closed as one gap: the periods in between have no readings and would only hold
+ * interpolated values, and thousands of them would go to Redis in one transaction. A month of days still closes
+ * day by day.
+ */
+export const MAX_PERIODS_PER_STEP = 32;
+
 /** The aligned quarter hour in progress: its start and the registers at that start (null when unknown). */
 export interface QuarterProgress {
   start: number;
@@ -57,6 +65,10 @@ function stepQuarters(state: MeterState, s: Sample, opts: StepOptions): QuarterE
   const prev = state.last;
   let q = state.quarter ?? { start: floorQuarter(s.t), importStart: null, exportStart: null };
   const continuous = prev !== null && s.t - prev.t <= opts.maxGapMs;
+  // Across a gap no quarter gets a value: go straight to the quarter of this sample instead of stepping through
+  // every quarter in between (millions for a meter time years ahead).
+  if (!continuous && s.t >= q.start + QUARTER_MS)
+    q = { start: floorQuarter(s.t), importStart: null, exportStart: null };
   while (s.t >= q.start + QUARTER_MS) {
     const b = q.start + QUARTER_MS;
     const at = continuous && prev ? registersAt(prev, s, b) : null;
@@ -90,11 +102,19 @@ export function step(state: MeterState, s: Sample, opts: StepOptions): StepResul
       const start = periodStart(kind, s.t);
       acc = openPeriod(kind, start, periodEnd(kind, start), s.reg);
     }
+    let closed = 0;
     while (s.t >= acc.end) {
       const boundary = prev ? registersAt(prev, s, acc.end) : s.reg;
       for (const q of quarters) if (q.start >= acc.start && q.start < acc.end) addQuarter(acc, q, opts.classKw);
       closedPeriods.push(closePeriod(acc, boundary));
-      acc = openPeriod(kind, acc.end, periodEnd(kind, acc.end), boundary);
+      closed++;
+      let next = acc.end;
+      let startReg = boundary;
+      if (closed >= MAX_PERIODS_PER_STEP && s.t >= periodEnd(kind, next)) {
+        next = periodStart(kind, s.t);
+        startReg = prev ? registersAt(prev, s, next) : s.reg;
+      }
+      acc = openPeriod(kind, next, periodEnd(kind, next), startReg);
     }
     for (const q of quarters) if (q.start >= acc.start && q.start < acc.end) addQuarter(acc, q, opts.classKw);
     addSample(acc, s);

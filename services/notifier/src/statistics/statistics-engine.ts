@@ -8,6 +8,7 @@ import type { Reading } from "@smarty/p1";
 import { isoLocal, previousPeriodStart } from "../calendar.js";
 import type { Tariff } from "../config-file.js";
 import { finalizePeriod } from "./finalize.js";
+import type { ClockVerdict, MeterClockGuard } from "./meter-clock.js";
 import { type MeterState, newMeterState, PERIOD_KINDS, type QuarterProgress, step } from "./meter-state.js";
 import { type Sample, sampleFromReading } from "./registers.js";
 import type { StatisticsStore } from "./statistics-store.js";
@@ -16,6 +17,16 @@ export interface StatisticsOptions {
   readonly tariff?: Tariff | undefined;
   readonly maxGapMs: number;
   readonly minPhaseVoltageV: number;
+  /**
+   * Meter time between two saves of a meter's running state when nothing closed (0: after every reading). A save
+   * is an append to Redis' AOF, which an SD card has to write: every 10 s it is the stack's largest writer. A period
+   * or quarter hour that closes is saved at once, and `flush()` saves the rest on a clean stop, so a power cut loses
+   * at most this much of the running minima and maxima; energy, cost and peaks come from registers and quarter
+   * hours and stay exact.
+   */
+  readonly saveIntervalMs?: number;
+  /** Judges meter time against the anchor and the wall clock (meter-clock.ts); none: every time is believed. */
+  readonly meterClock?: MeterClockGuard | undefined;
 }
 
 export interface ProcessResult {
@@ -23,6 +34,10 @@ export interface ProcessResult {
   readonly sample: Sample;
   /** Periods that this reading closed, finalized. */
   readonly closed: readonly PeriodStatistics[];
+  /** Set when the meter time is not believable: the reading changed nothing. */
+  readonly suspect?: Extract<ClockVerdict, { ok: false }>;
+  /** Set when a steady meter time became the new anchor although the clocks could not confirm it. */
+  readonly reanchored?: boolean;
 }
 
 export class StatisticsEngine {
@@ -30,6 +45,9 @@ export class StatisticsEngine {
   private readonly queues = new Map<string, Promise<unknown>>();
   /** The last closed period per meter and kind: the only one `statistics()` reads, so the map stays bounded. */
   private readonly previous = new Map<string, PeriodStatistics>();
+  /** Meter time of each meter's last save; a meter with unsaved readings is in `unsaved`. */
+  private readonly savedAt = new Map<string, number>();
+  private readonly unsaved = new Set<string>();
 
   constructor(
     readonly store: StatisticsStore,
@@ -45,16 +63,45 @@ export class StatisticsEngine {
     return this.serial(meterId, async () => {
       const state = await this.state(meterId);
       const sample = sampleFromReading(reading, receivedAt, this.options.minPhaseVoltageV);
+      const verdict = this.options.meterClock?.check(meterId, sample.t, state.last?.t ?? null);
+      if (verdict && !verdict.ok) return { accepted: false, sample, closed: [], suspect: verdict };
       const r = step(state, sample, {
         maxGapMs: this.options.maxGapMs,
         classKw: this.options.tariff?.power_class?.kw,
       });
       if (!r.accepted) return { accepted: false, sample, closed: [] };
       const closed = r.closedPeriods.map((acc) => finalizePeriod(acc, this.options.tariff, true));
-      await this.store.save(state, closed, r.closedQuarters);
+      const interval = this.options.saveIntervalMs ?? 0;
+      const due = sample.t - (this.savedAt.get(meterId) ?? Number.NEGATIVE_INFINITY) >= interval;
+      if (closed.length > 0 || r.closedQuarters.length > 0 || due) {
+        await this.store.save(state, closed, r.closedQuarters);
+        this.savedAt.set(meterId, sample.t);
+        this.unsaved.delete(meterId);
+      } else {
+        this.unsaved.add(meterId);
+      }
+      this.options.meterClock?.accepted(meterId, sample.t);
       for (const p of closed) this.previous.set(`${meterId}/${p.period}`, p);
-      return { accepted: true, sample, closed };
+      return { accepted: true, sample, closed, ...(verdict?.ok && verdict.reanchored ? { reanchored: true } : {}) };
     });
+  }
+
+  /** Saves every meter's running state that has readings not yet in Redis (on a clean stop). */
+  async flush(): Promise<void> {
+    for (const meterId of [...this.unsaved]) {
+      await this.serial(meterId, async () => {
+        const state = this.states.get(meterId);
+        if (!state || !this.unsaved.has(meterId)) return;
+        await this.store.save(state, [], []);
+        if (state.last) this.savedAt.set(meterId, state.last.t);
+        this.unsaved.delete(meterId);
+      });
+    }
+  }
+
+  /** Meters whose running state has readings not yet saved. */
+  get unsavedMeters(): number {
+    return this.unsaved.size;
   }
 
   /** Current and previous periods of a meter as published; undefined before its first reading. */

@@ -179,4 +179,16 @@ alerts: {rules: {quarter_hour_approaching: {ratio: 0.9, min_elapsed: 3m}}}`;
     ]);
     expect(h.notified[1]?.message).toBe("Message from the grid operator: Maintenance on 12 June");
   });
+  it("alerts when the ingest refuses plaintext frames or impossible meter times, once per rise", async () => {
+    const h = await harness();
+    await h.health({ state: "ok", plaintext_rejected: 0, clock_suspect_readings: 0 });
+    expect(h.notified).toEqual([]);
+    await h.health({ state: "errors", plaintext_rejected: 3, clock_suspect_readings: 0 });
+    await h.health({ state: "errors", plaintext_rejected: 3, clock_suspect_readings: 0 }); // no rise: nothing new
+    expect(states(h.notified)).toEqual([["ingest_untrusted_main", "active"]]);
+    expect(h.notified[0]?.message).toBe(
+      "The ingest refused untrusted input: 3 plaintext frame(s) while a P1 key is set, 0 reading(s) with an impossible meter time",
+    );
+    expect(h.published.at(-1)).toMatchObject({ id: "ingest_untrusted_main", state: "active", severity: "critical" });
+  });
 });

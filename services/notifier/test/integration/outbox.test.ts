@@ -32,9 +32,9 @@ class ScriptedChannel implements DeliveryChannel {
 /** An outbox whose Redis fails the first `completeFailures` completions (a restart, a full disk). */
 class FlakyOutbox extends RedisOutbox {
   completeFailures = 0;
-  override async complete(id: string): Promise<void> {
+  override async complete(message: OutboxMessage): Promise<void> {
     if (this.completeFailures-- > 0) throw new Error("redis: connection lost");
-    await super.complete(id);
+    await super.complete(message);
   }
 }
 
@@ -157,5 +157,95 @@ describe("Redis outbox", () => {
     expect(await outbox.dead()).toEqual([]);
     expect(await outbox.pending()).toBe(0);
     expect(notified).toEqual(["a@example.org"]);
+  });
+});
+
+describe("Redis outbox with two channels", () => {
+  let redis: RedisServer;
+  let client: Redis;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    client = new Redis(redis.url);
+  });
+  afterAll(async () => {
+    await client?.quit();
+    await redis?.stop();
+  });
+
+  /** A channel that records deliveries; `available` is its server's state. */
+  class RecordingChannel implements DeliveryChannel {
+    available = true;
+    readonly delivered: OutboxMessage[] = [];
+    constructor(readonly channel: "email" | "xmpp") {}
+    deliver(m: OutboxMessage): Promise<void> {
+      this.delivered.push(m);
+      return Promise.resolve();
+    }
+  }
+
+  it("delivers email within one retry interval while XMPP is down with 1 000 messages queued before it", async () => {
+    const clock = new ManualClock(Date.parse("2026-06-01T10:00:00Z"));
+    const outbox = new RedisOutbox(client, `o${randomUUID()}:`, () => clock.now());
+    const email = new RecordingChannel("email");
+    const xmpp = new RecordingChannel("xmpp");
+    xmpp.available = false;
+    const retryMinMs = 10 * S;
+    const worker = new OutboxWorker({
+      outbox,
+      channels: [email, xmpp],
+      clock,
+      log: silentLogger(),
+      burst: new BurstLogger(silentLogger(), clock),
+      retryMinMs,
+      retryMaxMs: 60 * S,
+      maxAgeMs: 86_400_000,
+    });
+    const chat = { kind: "chat", text: "hello" } as const;
+    for (let i = 0; i < 1000; i++) await outbox.enqueue("xmpp", "alice@example.org", chat);
+    clock.advance(S);
+    await outbox.enqueue("email", "alice@example.org", chat);
+    worker.start();
+    for (let t = 0; t < retryMinMs && email.delivered.length === 0; t += S) {
+      clock.advance(S);
+      await worker.idle();
+    }
+    await worker.stop();
+    expect(email.delivered.map((m) => m.to)).toEqual(["alice@example.org"]);
+    expect(xmpp.delivered).toEqual([]);
+    expect(await outbox.pending()).toBe(1000);
+  });
+
+  it("moves messages queued in the single due set of earlier versions into the channel queues", async () => {
+    const clock = new ManualClock(Date.parse("2026-06-01T10:00:00Z"));
+    const prefix = `o${randomUUID()}:`;
+    const outbox = new RedisOutbox(client, prefix, () => clock.now());
+    const email = new RecordingChannel("email");
+    const message: OutboxMessage = {
+      id: "legacy-1",
+      channel: "email",
+      to: "alice@example.org",
+      created_at: new Date(clock.now()).toISOString(),
+      attempts: 2,
+      payload: { kind: "chat", text: "queued before the upgrade" },
+    };
+    await client.set(`${prefix}outbox:msg:legacy-1`, JSON.stringify(message));
+    await client.zadd(`${prefix}outbox:due`, clock.now(), "legacy-1");
+    const worker = new OutboxWorker({
+      outbox,
+      channels: [email],
+      clock,
+      log: silentLogger(),
+      burst: new BurstLogger(silentLogger(), clock),
+      retryMinMs: 10 * S,
+      retryMaxMs: 60 * S,
+      maxAgeMs: 86_400_000,
+    });
+    worker.start();
+    await worker.idle();
+    await worker.stop();
+    expect(email.delivered.map((m) => m.id)).toEqual(["legacy-1"]);
+    expect(await client.exists(`${prefix}outbox:due`)).toBe(0);
+    expect(await outbox.pending()).toBe(0);
   });
 });

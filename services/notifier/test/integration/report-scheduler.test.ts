@@ -59,7 +59,7 @@ describe("report schedule", () => {
       await stats.process(METER, simReading(t, { import_kwh: 100 + (t - utc("2026-10-25T20:00:00Z")) / 3_600_000 }), t);
     }
     const due = async () => {
-      const ids = await client.zrange(`${prefix}outbox:due`, "0", "-1");
+      const ids = await client.zrange(`${prefix}outbox:due:email`, "0", "-1");
       queued.length = 0;
       for (const id of ids) queued.push(JSON.parse((await client.get(`${prefix}outbox:msg:${id}`)) ?? "{}"));
       return queued.map((m) => (m.payload.kind === "report" ? m.payload.subject : m.payload.kind)).sort();

@@ -45,15 +45,24 @@ describe("statistics in Redis across a gap and a restart", () => {
     await redis?.stop();
   });
 
-  async function engine(prefix: string): Promise<StatisticsEngine> {
+  async function engine(prefix: string, saveIntervalMs?: number, saves?: { count: number }): Promise<StatisticsEngine> {
     const client = new Redis(redis.url, { lazyConnect: true });
     await client.connect();
     clients.push(client);
     const file = parseFileConfig(YAML);
-    return new StatisticsEngine(new StatisticsStore(client, prefix), {
+    const store = new StatisticsStore(client, prefix);
+    if (saves) {
+      const save = store.save.bind(store);
+      store.save = (...a) => {
+        saves.count++;
+        return save(...a);
+      };
+    }
+    return new StatisticsEngine(store, {
       tariff: file.tariff,
       maxGapMs: file.statistics.max_gap,
       minPhaseVoltageV: 50,
+      ...(saveIntervalMs === undefined ? {} : { saveIntervalMs }),
     });
   }
 
@@ -140,5 +149,47 @@ describe("statistics in Redis across a gap and a restart", () => {
     const s = await stats.statistics(METER, DAY_START + 40 * DAY);
     expect(s?.previous.day?.start).toBeDefined();
     expect(stats.cachedPeriods).toBeLessThanOrEqual(3);
+  });
+  it("saves the running state once per quarter hour, and a clean stop before a restart loses nothing", async () => {
+    const instants = [...times(DAY_START, GAP_FROM, MIN), ...times(GAP_TO, DAY_END + MIN, MIN)];
+    const every = await engine(`e${randomUUID()}:`);
+    const prefix = `q${randomUUID()}:`;
+    const saves = { count: 0 };
+    let throttled = await engine(prefix, 15 * MIN, saves);
+    for (const t of instants) {
+      if (t === RESTART) {
+        await throttled.flush(); // a clean stop (SIGTERM): the running state is saved once more
+        throttled = await engine(prefix, 15 * MIN, saves);
+      }
+      await every.process(METER, reading(t), t);
+      await throttled.process(METER, reading(t), t);
+    }
+    const a = statisticsSchema.parse(await every.statistics(METER, DAY_END));
+    const b = statisticsSchema.parse(await throttled.statistics(METER, DAY_END));
+    expect(b.previous).toEqual(a.previous);
+    expect(b.current).toEqual(a.current);
+    // A save when a quarter hour closes (77 outside the gap, and the gap itself), the first reading, the flush.
+    expect(instants.length).toBeGreaterThan(1100);
+    expect(saves.count).toBeLessThanOrEqual(82);
+  });
+
+  it("keeps energy, cost and the quarter-hour peak exact when the process dies between two saves", async () => {
+    const instants = [...times(DAY_START, GAP_FROM, MIN), ...times(GAP_TO, DAY_END + MIN, MIN)];
+    const reference = await engine(`e${randomUUID()}:`);
+    const prefix = `k${randomUUID()}:`;
+    let crashed = await engine(prefix, 15 * MIN);
+    for (const t of instants) {
+      // 16:07 local: the readings of 16:01…16:06 came after the save at 16:00 (the quarter close) and before the
+      // next one: the process dies without a flush (SIGKILL, a power cut) and they are lost from the counts.
+      if (t === RESTART + 7 * MIN) crashed = await engine(prefix, 15 * MIN);
+      await reference.process(METER, reading(t), t);
+      await crashed.process(METER, reading(t), t);
+    }
+    const a = statisticsSchema.parse(await reference.statistics(METER, DAY_END)).previous.day;
+    const b = statisticsSchema.parse(await crashed.statistics(METER, DAY_END)).previous.day;
+    for (const key of ["energy_import_kwh", "energy_export_kwh", "peak_15min_import_kw", "peak_15min_at", "cost"]) {
+      expect(b?.[key as keyof typeof b], key).toEqual(a?.[key as keyof typeof a]);
+    }
+    expect(b?.readings).toBe((a?.readings ?? 0) - 6);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Tariff } from "../../src/config-file.js";
 import { finalizePeriod } from "../../src/statistics/finalize.js";
-import { newMeterState, step } from "../../src/statistics/meter-state.js";
+import { MAX_PERIODS_PER_STEP, newMeterState, step } from "../../src/statistics/meter-state.js";
 import { sampleFromReading } from "../../src/statistics/registers.js";
 import { exportAt, importAt, type Plan, times } from "../helpers/day-plan.js";
 import { simReading } from "../helpers/readings.js";
@@ -111,5 +111,35 @@ describe("statistics of one day from the registers", () => {
     ]);
     expect(finalizePeriod(state.periods.day!, undefined, false).energy_import_kwh).toBe(2);
     expect(r.closedQuarters).toEqual([]); // nothing is derived across the gap
+  });
+});
+
+describe("a reading far in the future", () => {
+  it("closes a long gap as one gap: at most a bounded number of periods, not one per period in between", () => {
+    const start = utc("2026-03-09T21:00:00Z");
+    const state = newMeterState("m");
+    const opts = { maxGapMs: 2 * MIN };
+    step(state, sampleFromReading(simReading(start, { import_kwh: 500 }), 0, 50), opts);
+    const far = utc("2099-03-09T21:00:00Z");
+    const r = step(state, sampleFromReading(simReading(far, { import_kwh: 501 }), 0, 50), opts);
+    expect(r.accepted).toBe(true);
+    for (const kind of ["day", "week", "month"] as const) {
+      expect(r.closedPeriods.filter((p) => p.kind === kind).length).toBeLessThanOrEqual(MAX_PERIODS_PER_STEP);
+    }
+    // The first closed day is the one the notifier saw; the current periods contain the new reading.
+    expect(finalizePeriod(r.closedPeriods[0]!, undefined, true).start).toBe("2026-03-09T00:00:00+01:00");
+    expect(state.periods.day?.start).toBe(utc("2099-03-08T23:00:00Z"));
+    expect(state.periods.month?.start).toBe(utc("2099-02-28T23:00:00Z"));
+    expect(r.closedQuarters).toEqual([]);
+  });
+
+  it("still closes every period of a gap shorter than the bound", () => {
+    const start = utc("2026-03-09T21:00:00Z");
+    const state = newMeterState("m");
+    step(state, sampleFromReading(simReading(start, { import_kwh: 500 }), 0, 50), { maxGapMs: 2 * MIN });
+    const r = step(state, sampleFromReading(simReading(start + 10 * 86_400_000, { import_kwh: 740 }), 0, 50), {
+      maxGapMs: 2 * MIN,
+    });
+    expect(r.closedPeriods.filter((p) => p.kind === "day")).toHaveLength(10);
   });
 });

@@ -1,0 +1,68 @@
+import { ingestHealthSchema } from "@smarty/contracts";
+import type { Reading } from "@smarty/p1";
+import { ManualClock } from "@smarty/service-kit";
+import { describe, expect, it } from "vitest";
+import { IngestMonitor } from "../src/ingest-monitor.js";
+import { Pipeline, type PipelineOptions } from "../src/pipeline.js";
+import { captureLogs } from "./helpers/logs.js";
+import { encryptedFrame, essentials, expected, KEY, plainTelegram, SYSTEM_TITLE_HEX } from "./helpers/meter.js";
+
+function setup(extra: Partial<PipelineOptions> = {}) {
+  const clock = new ManualClock();
+  const logs = captureLogs();
+  const monitor = new IngestMonitor({ clock, logger: logs.logger });
+  const readings: Reading[] = [];
+  const pipeline = new Pipeline({
+    decoder: { key: KEY },
+    monitor,
+    clock,
+    logger: logs.logger,
+    onReading: (r) => readings.push(r),
+    ...extra,
+  });
+  monitor.sourceOpened();
+  const health = () =>
+    monitor.snapshot({ instance: "main", source: "x", startedAt: 0, reconnects: 0, queueLength: 0, dropped: 0 });
+  return { clock, monitor, readings, pipeline, logs, health };
+}
+
+const plain = (i: number) => Buffer.from(plainTelegram(i), "latin1");
+
+describe("Pipeline: plaintext frames while a P1 key is configured", () => {
+  it("rejects and counts a forged plaintext telegram, even one far in the future, and keeps the real meter", () => {
+    const { pipeline, readings, monitor, logs, health } = setup();
+    pipeline.push(encryptedFrame(0));
+    // A forged telegram from a year ahead would, if accepted, make every real frame "not newer".
+    pipeline.push(plain(365 * 8640));
+    pipeline.push(encryptedFrame(1));
+    expect(readings.map(essentials)).toEqual([expected(0), expected(1)]);
+    expect(monitor.counters.plaintext_rejected).toBe(1);
+    expect(monitor.counters.stale_readings).toBe(0);
+    const h = health();
+    expect(ingestHealthSchema.parse(h).plaintext_rejected).toBe(1);
+    expect(logs.messages()).toContain("plaintext frame rejected: a P1 key is configured");
+  });
+
+  it("applies to per-meter keys as well", () => {
+    const { pipeline, readings, monitor } = setup({
+      decoder: { keysBySystemTitle: new Map([[SYSTEM_TITLE_HEX, KEY]]) },
+    });
+    pipeline.push(plain(0));
+    expect(readings).toEqual([]);
+    expect(monitor.counters.plaintext_rejected).toBe(1);
+  });
+
+  it("says so in the state when only plaintext frames arrive", () => {
+    const { pipeline, monitor } = setup();
+    for (let i = 0; i < 3; i++) pipeline.push(plain(i));
+    expect(monitor.currentState).toBe("errors");
+    expect(monitor.currentHint).toMatch(/SMARTY_ALLOW_PLAINTEXT/);
+  });
+
+  it("accepts plaintext next to a key with the explicit opt-in", () => {
+    const { pipeline, readings, monitor } = setup({ allowPlaintext: true });
+    pipeline.push(plain(0));
+    expect(readings.map(essentials)).toEqual([{ ...expected(0), frame_counter: undefined }]);
+    expect(monitor.counters.plaintext_rejected).toBe(0);
+  });
+});
