@@ -186,7 +186,7 @@ export function checkSoak(run: SoakRun, mails: MailTally): SoakResult {
       "frames in flight at a fault (at most one reading)",
       `${sum("uncertain")} → ${sum("uncertainDelivered")} readings, ${sum("uncertain") - sum("uncertainDelivered")} lost within their faults' bounds`,
     ],
-    ["uncertain frames by fault kind (frames → delivered / lost, bound)", uncertain],
+    ["uncertain frames by fault kind (frames → delivered / lost, bound; in flight when struck)", uncertain],
     ["frames not sent (path down)", String(sum("lost"))],
     ["frames destroyed on purpose", String(sum("corrupt"))],
     ["losses / duplicates", `${sum("losses")} / ${sum("duplicates") - republishedTotal}`],
@@ -250,15 +250,19 @@ function accountUncertain(run: SoakRun, failures: string[]): string {
       into.set(r.id, (into.get(r.id) ?? 0) + 1);
     }
   }
-  const byKind = new Map<string, { frames: number; delivered: number; lost: number; bound: number }>();
+  const byKind = new Map<
+    string,
+    { frames: number; delivered: number; lost: number; bound: number; inFlight: number }
+  >();
   for (const r of run.records) {
     if (!r) continue;
     const l = lost.get(r.id) ?? 0;
     if (l > r.bound) {
       failures.push(`${r.kind} at step ${r.step} (meter ${r.meter + 1}): ${l} uncertain frames lost, bound ${r.bound}`);
     }
-    if (r.uncertain === 0) continue;
-    const k = byKind.get(r.kind) ?? { frames: 0, delivered: 0, lost: 0, bound: 0 };
+    if (r.uncertain === 0 && r.inFlight === 0) continue;
+    const k = byKind.get(r.kind) ?? { frames: 0, delivered: 0, lost: 0, bound: 0, inFlight: 0 };
+    k.inFlight += r.inFlight;
     byKind.set(r.kind, k);
     k.frames += r.uncertain;
     k.delivered += delivered.get(r.id) ?? 0;
@@ -267,7 +271,7 @@ function accountUncertain(run: SoakRun, failures: string[]): string {
   }
   return (
     [...byKind.entries()]
-      .map(([kind, k]) => `${kind} ${k.frames} → ${k.delivered} / ${k.lost} (≤ ${k.bound})`)
+      .map(([kind, k]) => `${kind} ${k.frames} → ${k.delivered} / ${k.lost} (≤ ${k.bound}; ${k.inFlight} in flight)`)
       .join(", ") || "none"
   );
 }
@@ -276,7 +280,7 @@ function accountUncertain(run: SoakRun, failures: string[]): string {
 export function uncertainDetail(run: SoakRun): string[] {
   const lines: string[] = [];
   for (const r of run.records) {
-    if (!r || r.uncertain === 0) continue;
+    if (!r || (r.uncertain === 0 && r.inFlight === 0)) continue;
     const fate = run.feeds
       .flatMap((f, m) =>
         f
@@ -285,7 +289,8 @@ export function uncertainDetail(run: SoakRun): string[] {
           .map((u) => `${r.meter < 0 ? `m${m + 1}:` : ""}${u.index}${u.delivered ? "✓" : "✗"}`),
       )
       .join(" ");
-    lines.push(`${r.kind} step ${r.step}${r.meter >= 0 ? ` meter ${r.meter + 1}` : ""} (bound ${r.bound}): ${fate}`);
+    const where = `${r.kind} step ${r.step}${r.meter >= 0 ? ` meter ${r.meter + 1}` : ""}`;
+    lines.push(`${where}, ${r.inFlight} in flight when it struck (may lose ${r.bound}): ${fate || "none uncertain"}`);
   }
   return lines;
 }

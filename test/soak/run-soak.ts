@@ -32,6 +32,8 @@ export interface FaultRecord {
   uncertain: number;
   /** How many of them it may lose: the frames in flight it caught plus at most PROBE_FRAMES probes. */
   bound: number;
+  /** Frames written and not yet a reading when it struck (0 for faults that wait until the pipeline is idle). */
+  inFlight: number;
 }
 
 export interface SoakRun {
@@ -107,6 +109,10 @@ export async function runSoak(o: SoakOptions, log: (line: string) => void = () =
     const r = records[cause];
     if (r) r.bound += PROBE_FRAMES;
   };
+  const struck = (cause: number, meters: readonly MeterFeed[]) => {
+    const r = records[cause];
+    if (r) r.inFlight += meters.reduce((a, f) => a + f.inFlight().length, 0);
+  };
   const caught = (cause: number, frames: number) => {
     const r = records[cause];
     if (!r) return;
@@ -144,6 +150,7 @@ export async function runSoak(o: SoakOptions, log: (line: string) => void = () =
     if (signal === "SIGTERM" && !inFlight) await until(() => feed.pendingSent === 0, 20_000);
     // A kill or a stop with frames in flight strikes at once: no /healthz round trip that would let them land.
     await c.endLifetime(signal === "SIGTERM" && !inFlight);
+    struck(id, [feed]);
     ingestDown[m] = true;
     await svc.stop(signal);
     // Killed, or stopped before it read what was on its socket: those frames may be gone.
@@ -163,7 +170,7 @@ export async function runSoak(o: SoakOptions, log: (line: string) => void = () =
   };
 
   const apply = async (f: Fault, step: number, id: number) => {
-    records[id] = { id, kind: f.kind, step, meter: f.meter, uncertain: 0, bound: 0 };
+    records[id] = { id, kind: f.kind, step, meter: f.meter, uncertain: 0, bound: 0, inFlight: 0 };
     count(f.kind);
     faultLog.push({ at: Date.now(), kind: f.kind, step });
     log(`step ${step}: ${f.kind}${f.meter >= 0 ? ` (meter ${f.meter + 1})` : ""}`);
@@ -198,6 +205,7 @@ export async function runSoak(o: SoakOptions, log: (line: string) => void = () =
         // SIGKILL with readings in flight: what the broker took since its last autosave (1 s) dies with it.
         strikeAfter(-1, async () => {
           brokerDown = true;
+          struck(id, feeds);
           await stack.mosquitto.crash();
           for (const feed of feeds) caught(id, feed.inFlightBecomeUncertain(id));
           at(step + 5, async () => {
@@ -230,6 +238,7 @@ export async function runSoak(o: SoakOptions, log: (line: string) => void = () =
       case "tcp_drop_inflight": {
         const bridge = paths[m] as TcpBridge;
         const drop = async () => {
+          struck(id, feeds.slice(m, m + 1));
           await bridge.drop();
           if (f.kind === "tcp_drop_inflight") caught(id, feeds[m]?.inFlightBecomeUncertain(id) ?? 0);
           at(step + 5, async () => {
@@ -250,6 +259,7 @@ export async function runSoak(o: SoakOptions, log: (line: string) => void = () =
         const c = counters[m];
         const unplug = async () => {
           const before = c?.reconnects ?? 0;
+          struck(id, feeds.slice(m, m + 1));
           await cable.unplug();
           if (f.kind === "serial_unplug_inflight") caught(id, feeds[m]?.inFlightBecomeUncertain(id) ?? 0);
           at(step + 5, async () => {
@@ -450,7 +460,7 @@ export async function runSoak(o: SoakOptions, log: (line: string) => void = () =
     // The first frames go out while the ingests are still opening their sources: probes too.
     for (let m = 0; m < feeds.length; m++) {
       const id = faults.length + m;
-      records[id] = { id, kind: "start", step: 0, meter: m, uncertain: 0, bound: 0 };
+      records[id] = { id, kind: "start", step: 0, meter: m, uncertain: 0, bound: 0, inFlight: 0 };
       probeAfter(m, id);
     }
     let fi = 0;
