@@ -32,6 +32,7 @@ COPY packages/p1/package.json packages/p1/
 COPY packages/contracts/package.json packages/contracts/
 COPY packages/service-kit/package.json packages/service-kit/
 COPY packages/simulator/package.json packages/simulator/
+COPY packages/ingest-core/package.json packages/ingest-core/
 COPY packages/cli/package.json packages/cli/
 COPY packages/testkit/package.json packages/testkit/
 COPY services/ingest/package.json services/ingest/

@@ -9,10 +9,10 @@
 import { commandResponseSchema, type Statistics, statisticsSchema, topics } from "@smarty/contracts";
 import { findObis, metricsOf } from "@smarty/p1";
 import { waitFor } from "@smarty/testkit";
+import { connectUser, type XmppUser } from "@smarty/testkit/xmpp-user";
 import { simpleParser } from "mailparser";
 import mqtt, { type MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectUser, type XmppUser } from "../../services/notifier/test/xmpp/support/xmpp-user.js";
 import { ensureBuilt } from "./helpers/build.js";
 import { type LocalStack, RECIPIENT, startLocalStack, XMPP_BOT, XMPP_USER } from "./helpers/local-stack.js";
 import { type SimulatedRun, simulatedTelegrams, type TelegramValues, telegramsBetween } from "./helpers/telegrams.js";

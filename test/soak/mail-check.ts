@@ -3,8 +3,8 @@
  * the household's key, then parsed again; reports and alerts are told apart by their inner text.
  */
 import type { Gpg, SmtpSink } from "@smarty/testkit";
+import type { XmppUser } from "@smarty/testkit/xmpp-user";
 import { simpleParser } from "mailparser";
-import type { XmppUser } from "../../services/notifier/test/xmpp/support/xmpp-user.js";
 
 export interface MailTally {
   /** `meter|YYYY-MM-DD` → number of day-report mails. */

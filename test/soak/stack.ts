@@ -25,7 +25,7 @@ import {
   untilReady,
   waitForPort,
 } from "@smarty/testkit";
-import { connectUser, type XmppUser } from "../../services/notifier/test/xmpp/support/xmpp-user.js";
+import { connectUser, type XmppUser } from "@smarty/testkit/xmpp-user";
 import { ServiceProcess } from "./service-process.js";
 
 export const HOUSEHOLD_MAIL = "home@example.org";

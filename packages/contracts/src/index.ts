@@ -6,4 +6,5 @@ export * from "./home-assistant.js";
 export * from "./payloads.js";
 export * from "./reading-message.js";
 export * from "./state.js";
+export * from "./topic-map.js";
 export * from "./topics.js";

@@ -2,7 +2,7 @@
  * zod schemas of every MQTT payload. Subscribers validate at the edge with `decodePayload`; a bad message is
  * counted and logged by the caller and never reaches the handler. JSON keys are snake_case.
  */
-import type { Reading } from "@smarty/p1";
+import { type NamedValues, OBIS_REGISTRY, type ObisDefinition, type ObisKey, type Reading } from "@smarty/p1";
 import { z } from "zod";
 
 /** Largest payload any subscriber accepts; larger messages are rejected before JSON parsing. */
@@ -25,7 +25,26 @@ export const mbusReadingSchema = z.object({
   breaker_state: z.number().optional(),
 });
 
-/** `<base>/<meter_id>/reading`: the reading of packages/p1 (docs/reading.md). */
+const powerFailureEvent = z.object({ time: isoTime, duration_s: z.number() });
+
+/** The schema of a registry row's named value, as the parser of packages/p1 sets it (`NamedValue` there). */
+function namedValueSchema(def: ObisDefinition): z.ZodType {
+  // A multi-value line (`1-1:31.4.0(040*A)(-040*A)`) is its values when the telegram sends more than one.
+  if (def.values !== undefined && def.values > 1) return z.union([z.number(), z.array(z.number().nullish())]);
+  if (def.kind === "text" || def.kind === "version" || def.kind === "time") return z.string();
+  if (def.kind === "log") return z.array(powerFailureEvent);
+  return z.number();
+}
+
+/** One optional schema per registry key; the type says what each decodes to, the registry says how. */
+const namedValues = Object.fromEntries(
+  OBIS_REGISTRY.map((def) => [def.key, namedValueSchema(def).optional()]),
+) as unknown as { [K in ObisKey]-?: z.ZodOptional<z.ZodType<NonNullable<NamedValues[K]>>> };
+
+/**
+ * `<base>/<meter_id>/reading`: the reading of packages/p1 (docs/reading.md). Named values are checked against their
+ * registry row; keys this registry does not know (a newer publisher's) pass through untouched.
+ */
 export const readingSchema = z
   .object({
     meter_id: z.string().min(1).max(128),
@@ -38,6 +57,7 @@ export const readingSchema = z
     unparsed: z.array(z.string()),
     unknown_codes: z.array(z.string()),
     frame: z.object({ system_title: z.string(), frame_counter: z.number().int().nonnegative() }).optional(),
+    ...namedValues,
   })
   .catchall(z.unknown());
 

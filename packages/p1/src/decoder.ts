@@ -26,13 +26,28 @@ export interface DecodedFrame {
   readonly telegram: Buffer;
 }
 
+/** The system title of an encrypted frame: bytes 2…10 after tag and length (Luxmetering P1 spec v1.1.3 §3.2). */
+export function frameSystemTitle(bytes: Buffer): string {
+  return bytes.subarray(2, 10).toString("hex");
+}
+
+/** The P1 key for frames of this system title: its own key on a shared bus, else the stream's key. */
+export function keyForSystemTitle(systemTitle: string, options: DecoderOptions): Uint8Array | undefined {
+  return options.keysBySystemTitle?.get(systemTitle) ?? options.key;
+}
+
+/** Whether any P1 key is configured (the stream's or a meter's). */
+export function hasP1Key(options: DecoderOptions): boolean {
+  return options.key !== undefined || (options.keysBySystemTitle?.size ?? 0) > 0;
+}
+
 /** Decodes one frame from the splitter. Throws a P1Error subclass on any failure. */
 export function decodeFrame(frame: Pick<SplitFrame, "kind" | "bytes">, options: DecoderOptions = {}): DecodedFrame {
   if (frame.kind === "plaintext") {
     return { reading: parseTelegram(frame.bytes, options), telegram: frame.bytes };
   }
-  const systemTitle = frame.bytes.subarray(2, 10).toString("hex");
-  const key = options.keysBySystemTitle?.get(systemTitle) ?? options.key;
+  const systemTitle = frameSystemTitle(frame.bytes);
+  const key = keyForSystemTitle(systemTitle, options);
   if (!key) {
     throw new AuthenticationError(`encrypted frame from system title ${systemTitle} but no P1 key is configured`);
   }

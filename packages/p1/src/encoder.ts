@@ -8,7 +8,7 @@ import { crc16, formatCrc } from "./crc16.js";
 import { DEFAULT_AUTHENTICATION_KEY, GCM_TAG_BYTES } from "./decrypt.js";
 import { DUMMY_MBUS_TIME, formatDsmrTime } from "./dsmr-time.js";
 import { MBUS_REGISTRY } from "./mbus-registry.js";
-import { OBIS_REGISTRY } from "./obis-registry.js";
+import { OBIS_REGISTRY, type ObisKey } from "./obis-registry.js";
 import type { ObisDefinition, WireFormat } from "./obis-types.js";
 
 export interface MbusSpec {
@@ -30,10 +30,10 @@ export interface TelegramSpec {
   /** Telegram time, ms since epoch (written as Luxembourg local time with S/W). */
   readonly time?: number;
   /** Named values by registry key, in the registry unit; text values are hex-encoded where the meter does so. */
-  readonly values: Readonly<Record<string, number | string | readonly number[]>>;
+  readonly values: Readonly<Partial<Record<ObisKey, number | string | readonly number[]>>>;
   readonly mbus?: readonly MbusSpec[];
   /** Write these units as the meter would (true) or leave them out like 2018 Lux firmware for `keys`. */
-  readonly omitUnitsFor?: readonly string[];
+  readonly omitUnitsFor?: readonly ObisKey[];
 }
 
 /** Formats a number with the meter's padding: `{int: 6, dec: 3}` writes 25.653 as `000025.653`. */

@@ -11,6 +11,8 @@ export * from "./errors.js";
 export * from "./frame-splitter.js";
 export * from "./mbus-registry.js";
 export * from "./obis-registry.js";
+export type { Nth, ObisRow } from "./obis-rows.js";
 export type * from "./obis-types.js";
 export * from "./reading.js";
+export * from "./reading-power.js";
 export * from "./units.js";

@@ -126,7 +126,7 @@ export const MBUS_REGISTRY: readonly ObisDefinition[] = [
 ];
 
 const BY_CODE = new Map(OBIS_REGISTRY.map((d) => [d.code, d]));
-const BY_KEY = new Map(OBIS_REGISTRY.map((d) => [d.key, d]));
+const BY_KEY = new Map<string, ObisDefinition>(OBIS_REGISTRY.map((d) => [d.key, d]));
 const MBUS_BY_SUFFIX = new Map(MBUS_REGISTRY.map((d) => [d.code.slice(4), d]));
 
 /** Registry row of an electricity-meter code such as `1-0:1.8.0`. */

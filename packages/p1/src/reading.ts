@@ -2,6 +2,7 @@
  * The reading: what one telegram says, in the JSON form that every service publishes and consumes
  * (documented in docs/reading.md). Field names are snake_case; named values are the OBIS registry keys.
  */
+import type { ObisKey, ObisRegistryRow } from "./obis-registry.js";
 import type { MbusMedium } from "./obis-types.js";
 
 /** One value of a multi-value line such as `1-1:31.4.0(040*A)(-040*A)`. */
@@ -42,7 +43,8 @@ export interface PowerFailureEvent {
   readonly duration_s: number;
 }
 
-export interface ReadingCore {
+/** A type, not an interface, so a reading stays assignable to `Record<string, unknown>` for generic code. */
+export type ReadingCore = {
   /** Meter identity: decoded `0-0:42.0.0` (Lux), `0-0:96.1.1` (DSMR) or the header identification. */
   readonly meter_id: string;
   /** Telegram time `0-0:1.0.0` as ISO 8601 with offset, or null when the meter sends none. */
@@ -62,19 +64,43 @@ export interface ReadingCore {
   readonly unknown_codes: readonly string[];
   /** Present for readings from encrypted frames. */
   readonly frame?: { readonly system_title: string; readonly frame_counter: number };
-}
+};
+
+/**
+ * The named value of a registry row, as the parser sets it (dsmr-values.ts `namedValue`): text, versions and times
+ * are strings, the power failure log is its events, a multi-value line (`1-1:31.4.0`) is its values when the
+ * telegram sends more than one, and everything else is a number in the row's unit.
+ */
+export type NamedValue<D extends ObisRegistryRow> = D extends { readonly values: number }
+  ? number | readonly (number | null | undefined)[]
+  : D["kind"] extends "text" | "version" | "time"
+    ? string
+    : D["kind"] extends "log"
+      ? readonly PowerFailureEvent[]
+      : number;
+
+/** One optional named value per registry key, typed from the registry row. */
+export type NamedValues = { readonly [D in ObisRegistryRow as D["key"]]?: NamedValue<D> };
 
 /** A reading: the core fields plus one named value per known registry key (in the registry's unit). */
-export type Reading = ReadingCore & { readonly [key: string]: unknown };
+export type Reading = ReadingCore & NamedValues;
+
+/**
+ * The named value under a registry row's key, for code that walks the registry (metrics, state topics) and so holds
+ * the key as a plain string; code that names a value reads `reading.<key>` or readingNumber and is checked.
+ */
+export function readingValue(reading: Reading, key: string): unknown {
+  return (reading as Readonly<Record<string, unknown>>)[key];
+}
 
 /** A named numeric value of a reading, or undefined. */
-export function readingNumber(reading: Reading, key: string): number | undefined {
+export function readingNumber(reading: Reading, key: ObisKey): number | undefined {
   const v = reading[key];
   return typeof v === "number" && Number.isFinite(v) ? v : undefined;
 }
 
 /** A named text value of a reading, or undefined. */
-export function readingText(reading: Reading, key: string): string | undefined {
+export function readingText(reading: Reading, key: ObisKey): string | undefined {
   const v = reading[key];
   return typeof v === "string" ? v : undefined;
 }

@@ -91,7 +91,13 @@ describe("Luxmetering spec v1.1.3 Appendix A example", () => {
   });
 
   it("keeps the empty long messages as empty text", () => {
-    for (const key of ["long_message", "long_message_2", "long_message_3", "long_message_4", "long_message_5"]) {
+    for (const key of [
+      "long_message",
+      "long_message_2",
+      "long_message_3",
+      "long_message_4",
+      "long_message_5",
+    ] as const) {
       expect(r[key]).toBe("");
     }
     expect(r.obis["0-0:96.13.0"]).toEqual({ value: "" });

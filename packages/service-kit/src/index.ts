@@ -10,3 +10,4 @@ export * from "./http-server.js";
 export * from "./lifecycle.js";
 export * from "./logger.js";
 export * from "./mqtt-connection.js";
+export * from "./subscribe.js";

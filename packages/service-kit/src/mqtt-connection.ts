@@ -1,15 +1,25 @@
 /**
  * The service's MQTT connection: Last Will `offline` on `<base>/<service>/<instance>/status`, `online` on every
  * (re)connect, `offline` before a clean stop (the zigbee2mqtt availability pattern). Subscriptions are routed by
- * filter; a handler that throws or rejects is logged and counted, never crashes the process.
+ * filter; a handler that throws or rejects is logged and counted, never crashes the process. It is itself the
+ * service's "mqtt" lifecycle component, and `send` publishes through the contracts' topic map, so a payload that
+ * does not fit its topic does not compile.
  */
 import { EventEmitter } from "node:events";
 import { readFileSync } from "node:fs";
-import { type ServiceName, topics } from "@smarty/contracts";
+import {
+  type ServiceName,
+  type TopicName,
+  type TopicParams,
+  type TopicPayload,
+  topicMessage,
+  topics,
+} from "@smarty/contracts";
 import mqtt, { type IClientOptions, type IClientPublishOptions, type MqttClient } from "mqtt";
 import { BurstLogger } from "./burst-log.js";
 import { type Clock, systemClock } from "./clock.js";
 import type { MqttSettings } from "./config.js";
+import type { Component } from "./lifecycle.js";
 import type { Logger } from "./logger.js";
 
 export type MessageHandler = (topic: string, payload: Buffer, retained: boolean) => void | Promise<void>;
@@ -24,6 +34,8 @@ export interface MqttConnectionOptions {
   readonly clientId?: string;
   /** Clock of the burst logging window; the system clock by default. */
   readonly clock?: Clock;
+  /** What the service does while the broker is away, logged once when an established connection is lost. */
+  readonly whileAway?: string;
 }
 
 /** MQTT wildcard match (`+` one level, `#` the rest), MQTT 3.1.1 §4.7. */
@@ -38,7 +50,8 @@ export function topicMatches(filter: string, topic: string): boolean {
   return f.length === t.length;
 }
 
-export class MqttConnection extends EventEmitter<{ connect: []; close: []; error: [Error] }> {
+export class MqttConnection extends EventEmitter<{ connect: []; close: []; error: [Error] }> implements Component {
+  readonly name = "mqtt";
   private client: MqttClient | undefined;
   private readonly routes: { filter: string; handler: MessageHandler }[] = [];
   private readonly statusTopic: string;
@@ -91,7 +104,17 @@ export class MqttConnection extends EventEmitter<{ connect: []; close: []; error
       client.publish(this.statusTopic, "online", { qos: 1, retain: true });
       this.emit("connect");
     });
-    client.on("close", () => this.emit("close"));
+    let wasConnected = false;
+    client.on("connect", () => {
+      wasConnected = true;
+    });
+    client.on("close", () => {
+      if (wasConnected && this.options.whileAway !== undefined) {
+        this.log.warn({ url: redactUrl(s.url) }, `mqtt connection lost; ${this.options.whileAway}`);
+      }
+      wasConnected = false;
+      this.emit("close");
+    });
     client.on("error", (err) => {
       this.burst.warn(
         "mqtt_error",
@@ -144,6 +167,12 @@ export class MqttConnection extends EventEmitter<{ connect: []; close: []; error
     } finally {
       this.inFlight--;
     }
+  }
+
+  /** Publishes `value` on topic `name` of the topic map, QoS 1, with the retain flag of that topic. */
+  send<N extends TopicName>(name: N, params: TopicParams<N>, value: TopicPayload<N>): Promise<void> {
+    const m = topicMessage(this.baseTopic, name, params, value);
+    return this.publish(m.topic, m.payload, { retain: m.retain });
   }
 
   /** After stop: publishes that were never sent or never acknowledged by the broker. */

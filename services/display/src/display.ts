@@ -92,14 +92,8 @@ export function createDisplay(config: DisplayConfig, deps: DisplayDeps): Display
       burst.flush();
     },
   };
-  const mqtt: Component = {
-    name: "mqtt",
-    start: () => connection.start(),
-    stop: () => connection.stop(),
-    unflushed: () => connection.unflushed(),
-  };
   return {
-    components: [storeComponent, hub, http, mqtt, subscriber],
+    components: [storeComponent, hub, http, connection, subscriber],
     store,
     views,
     hub,

@@ -6,7 +6,7 @@
  */
 import { EventEmitter } from "node:events";
 import type { IngestHealth, ServiceStatus, Statistics } from "@smarty/contracts";
-import { type Reading, readingNumber } from "@smarty/p1";
+import { netPowerW, type Reading } from "@smarty/p1";
 import type { Clock, TimerHandle } from "@smarty/service-kit";
 import { PowerHistory } from "./power-history.js";
 
@@ -35,14 +35,6 @@ export type MeterChange = "reading" | "state" | "statistics";
 export interface MeterStoreOptions {
   readonly clock: Clock;
   readonly staleAfterMs: number;
-}
-
-/** Net power in W (import positive, export negative), or undefined when the reading has neither register. */
-export function netPowerW(reading: Reading): number | undefined {
-  const imp = readingNumber(reading, "power_import_kw");
-  const exp = readingNumber(reading, "power_export_kw");
-  if (imp === undefined && exp === undefined) return undefined;
-  return Math.round(((imp ?? 0) - (exp ?? 0)) * 1000);
 }
 
 export class MeterStore extends EventEmitter<{

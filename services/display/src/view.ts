@@ -3,7 +3,17 @@
  * the OBIS registry, packages/p1), the notifier's statistics and the configured limits. Pure: time comes in.
  */
 import type { PeriodStatistics, Statistics } from "@smarty/contracts";
-import { OBIS_REGISTRY, type Phase, type Reading, readingNumber, readingText } from "@smarty/p1";
+import {
+  kwToW,
+  netPowerW,
+  OBIS_REGISTRY,
+  PHASES,
+  type Phase,
+  type PhaseNumber,
+  type Reading,
+  readingNumber,
+  readingText,
+} from "@smarty/p1";
 import type { MeterEntry } from "./meter-store.js";
 
 /** EN 50160: the supply voltage stays within 230 V ± 10 % (207–253 V) for 95 % of each week. */
@@ -75,22 +85,14 @@ export interface MeterView {
 
 /** Long and short messages of the meter (OBIS 0-0:96.13.x), keys taken from the registry. */
 const MESSAGE_KEYS = OBIS_REGISTRY.filter((d) => d.code.startsWith("0-0:96.13.")).map((d) => d.key);
-const PHASES: readonly { phase: Phase; n: number }[] = [
-  { phase: "l1", n: 1 },
-  { phase: "l2", n: 2 },
-  { phase: "l3", n: 3 },
-];
 
-const watts = (kw: number | undefined) => (kw === undefined ? null : Math.round(kw * 1000));
-
-function phaseView(r: Reading, phase: Phase, n: number): PhaseView | undefined {
+function phaseView(r: Reading, phase: Phase, n: PhaseNumber): PhaseView | undefined {
   const imp = readingNumber(r, `power_import_l${n}_kw`);
   const exp = readingNumber(r, `power_export_l${n}_kw`);
   const current = readingNumber(r, `current_l${n}_a`);
   const voltage = readingNumber(r, `voltage_l${n}_v`);
   if (imp === undefined && exp === undefined && current === undefined && voltage === undefined) return undefined;
-  const power = imp === undefined && exp === undefined ? null : Math.round(((imp ?? 0) - (exp ?? 0)) * 1000);
-  return { phase, power_w: power, current_a: current ?? null, voltage_v: voltage ?? null };
+  return { phase, power_w: netPowerW(r, n) ?? null, current_a: current ?? null, voltage_v: voltage ?? null };
 }
 
 /** The import current limit: `1-1:31.4.0(040*A)(-040*A)` parses to [40, -40]; some meters send one value. */
@@ -132,11 +134,11 @@ export function meterView(
   staleAfterMs: number,
 ): MeterView {
   const r = entry.reading;
-  const imp = watts(readingNumber(r, "power_import_kw"));
-  const exp = watts(readingNumber(r, "power_export_kw"));
+  const imp = kwToW(readingNumber(r, "power_import_kw"));
+  const exp = kwToW(readingNumber(r, "power_export_kw"));
   const smax = readingNumber(r, "power_limit_kva");
   // SMAX is in kVA; at the unity power factor of a household it is the kW ceiling of the connection.
-  const limitW = settings.powerClassW ?? (smax !== undefined && smax > 0 ? Math.round(smax * 1000) : null);
+  const limitW = settings.powerClassW ?? (smax !== undefined && smax > 0 ? kwToW(smax) : null);
   const limitSource = settings.powerClassW !== undefined ? "power_class" : limitW !== null ? "smax" : null;
   const phases = PHASES.map(({ phase, n }) => phaseView(r, phase, n)).filter((p): p is PhaseView => p !== undefined);
   const today = statistics?.current.day;
@@ -150,7 +152,7 @@ export function meterView(
     power: {
       import_w: imp,
       export_w: exp,
-      net_w: imp === null && exp === null ? null : (imp ?? 0) - (exp ?? 0),
+      net_w: netPowerW(r) ?? null,
       limit_w: limitW,
       limit_source: limitSource,
     },

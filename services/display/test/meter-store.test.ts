@@ -1,6 +1,7 @@
+import { netPowerW } from "@smarty/p1";
 import { ManualClock } from "@smarty/service-kit";
 import { describe, expect, it } from "vitest";
-import { MAX_METERS, type MeterChange, MeterStore, netPowerW } from "../src/meter-store.js";
+import { MAX_METERS, type MeterChange, MeterStore } from "../src/meter-store.js";
 import { luxReading } from "./helpers/readings.js";
 import { statistics } from "./helpers/statistics.js";
 

@@ -69,12 +69,6 @@ export function createExporter(config: ExporterConfig, deps: ExporterDeps): Expo
   });
   const http = new HttpServerComponent(app, config.EXPORTER_PORT, config.EXPORTER_HOST, "http");
   // HTTP first: /metrics and /healthz answer even while the broker is unreachable.
-  const mqtt: Component = {
-    name: "mqtt",
-    start: () => connection.start(),
-    stop: () => connection.stop(),
-    unflushed: () => connection.unflushed(),
-  };
-  const components: Component[] = [http, mqtt, subscriber];
+  const components: Component[] = [http, connection, subscriber];
   return { components, cache, ingest, metrics, connection, subscriber, http };
 }

@@ -2,10 +2,10 @@
  * Environment of the ingest service (documented in docs/configuration.md, section "ingest"). Secrets (`SMARTY_KEY`,
  * `SMARTY_KEYS`, `MQTT_PASSWORD`) may come from `<NAME>_FILE`; their values never appear in an error or a log line.
  */
+
+import { KeyError, parseKeyList, parseP1Key, parseSourceUrl, SourceUrlError } from "@smarty/ingest-core";
 import { commonEnv, envBool, envDuration, envInt, envPort, loadConfig } from "@smarty/service-kit";
 import { z } from "zod";
-import { KeyError, parseKeyList, parseP1Key } from "./keys.js";
-import { parseSourceUrl, SourceUrlError } from "./source-url.js";
 
 /** Default `/healthz` port of the ingest service. */
 export const DEFAULT_INGEST_HTTP_PORT = 8091;

@@ -3,27 +3,31 @@
  * tests (and `smarty replay`) assemble the real thing in-process with their own clock, source or connection.
  */
 import { type IngestHealth, topics } from "@smarty/contracts";
+import {
+  type ByteSource,
+  ClockCheck,
+  createSource,
+  IngestMonitor,
+  type MqttSink,
+  Pipeline,
+  publishWithFlowControl,
+  ReadingPublisher,
+} from "@smarty/ingest-core";
 import type { DecoderOptions } from "@smarty/p1";
 import {
   type Clock,
   type Component,
   HttpServerComponent,
   type Logger,
+  MqttConnection,
   mqttSettings,
   redactUrl,
   startAll,
   systemClock,
 } from "@smarty/service-kit";
-import type { ByteSource } from "./byte-source.js";
-import { ClockCheck } from "./clock-check.js";
 import type { IngestConfig } from "./config.js";
-import { createSource } from "./create-source.js";
-import { HealthReporter, healthzHandler } from "./health.js";
-import { IngestMonitor } from "./ingest-monitor.js";
-import { mqttComponent } from "./mqtt-component.js";
-import { Pipeline } from "./pipeline.js";
-import { type MqttSink, ReadingPublisher } from "./reading-publisher.js";
-import { ReadingRestore } from "./reading-restore.js";
+import { HealthReporter, healthzHandler } from "./mqtt/health.js";
+import { ReadingRestore } from "./mqtt/reading-restore.js";
 import { SHUTDOWN_GRACE_MS, stopWithin } from "./shutdown.js";
 
 /** Longest wait at start for the retained readings (frame counters across restarts), see reading-restore.ts. */
@@ -90,16 +94,15 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
     });
   const mqtt =
     deps.mqtt ??
-    mqttComponent(
-      {
-        settings: mqttSettings(config),
-        service: "ingest",
-        instance,
-        logger,
-        ...(deps.mqttReconnectPeriodMs !== undefined ? { reconnectPeriodMs: deps.mqttReconnectPeriodMs } : {}),
-      },
+    new MqttConnection({
+      settings: mqttSettings(config),
+      service: "ingest",
+      instance,
+      logger,
       clock,
-    );
+      whileAway: "readings are queued",
+      ...(deps.mqttReconnectPeriodMs !== undefined ? { reconnectPeriodMs: deps.mqttReconnectPeriodMs } : {}),
+    });
   const monitor = new IngestMonitor({
     clock,
     logger,
@@ -129,13 +132,8 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
     ...(config.SMARTY_SOURCE.kind !== "file"
       ? { clockCheck: new ClockCheck({ toleranceMs: config.INGEST_CLOCK_TOLERANCE, clock, logger }) }
       : {}),
-    onReading: (reading) => {
-      publisher.publish(reading);
-      // Sources that can wait (files) wait for the queue; live sources cannot, and the queue drops the oldest.
-      if (publisher.queue.congested) source.pause?.();
-    },
+    onReading: publishWithFlowControl(publisher, source),
   });
-  publisher.queue.on("room", () => source.resume?.());
   source.on("data", (chunk) => pipeline.push(chunk));
   source.on("open", () => monitor.sourceOpened());
   source.on("lost", () => {

@@ -1,6 +1,6 @@
+import { ClockCheck, WALL_CLOCK_FLOOR } from "@smarty/ingest-core";
 import { ManualClock } from "@smarty/service-kit";
 import { describe, expect, it } from "vitest";
-import { ClockCheck, WALL_CLOCK_FLOOR } from "../src/clock-check.js";
 import { captureLogs } from "./helpers/logs.js";
 
 const NOW = Date.UTC(2026, 5, 1, 12, 0, 0);

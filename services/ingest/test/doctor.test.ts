@@ -1,8 +1,7 @@
 import { PassThrough } from "node:stream";
+import { diagnose, FileSource } from "@smarty/ingest-core";
 import { ManualClock, silentLogger } from "@smarty/service-kit";
 import { describe, expect, it } from "vitest";
-import { diagnose } from "../src/doctor.js";
-import { FileSource } from "../src/file-source.js";
 import { encryptedFrame, KEY, METER_ID, plainTelegram, WRONG_KEY_HEX } from "./helpers/meter.js";
 
 function run(bytes: Buffer, decoder: Parameters<typeof diagnose>[0]["decoder"]) {

@@ -1,10 +1,10 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
+import { FileSource } from "@smarty/ingest-core";
 import { ManualClock, silentLogger } from "@smarty/service-kit";
 import { tempDir, waitFor } from "@smarty/testkit";
 import { afterEach, describe, expect, it } from "vitest";
-import { FileSource } from "../src/file-source.js";
 import { capture, encryptedFrame } from "./helpers/meter.js";
 
 const dirs: { remove(): void }[] = [];

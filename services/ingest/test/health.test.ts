@@ -1,10 +1,9 @@
 import { EventEmitter } from "node:events";
 import { ingestHealthSchema } from "@smarty/contracts";
+import { IngestMonitor, type MqttSink } from "@smarty/ingest-core";
 import { HttpServerComponent, ManualClock, silentLogger } from "@smarty/service-kit";
 import { afterEach, describe, expect, it } from "vitest";
-import { HealthReporter, healthzHandler } from "../src/health.js";
-import { IngestMonitor } from "../src/ingest-monitor.js";
-import type { MqttSink } from "../src/reading-publisher.js";
+import { HealthReporter, healthzHandler } from "../src/mqtt/health.js";
 
 class RecordingSink extends EventEmitter<{ connect: [] }> implements MqttSink {
   connected = true;

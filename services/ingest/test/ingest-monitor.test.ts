@@ -1,7 +1,7 @@
 import { ingestHealthSchema } from "@smarty/contracts";
+import { HINTS, IngestMonitor } from "@smarty/ingest-core";
 import { ManualClock } from "@smarty/service-kit";
 import { describe, expect, it } from "vitest";
-import { HINTS, IngestMonitor } from "../src/ingest-monitor.js";
 import { captureLogs } from "./helpers/logs.js";
 
 function setup() {

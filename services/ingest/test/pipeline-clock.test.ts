@@ -1,10 +1,8 @@
 import { ingestHealthSchema } from "@smarty/contracts";
+import { ClockCheck, IngestMonitor, Pipeline } from "@smarty/ingest-core";
 import type { Reading } from "@smarty/p1";
 import { ManualClock } from "@smarty/service-kit";
 import { describe, expect, it } from "vitest";
-import { ClockCheck } from "../src/clock-check.js";
-import { IngestMonitor } from "../src/ingest-monitor.js";
-import { Pipeline } from "../src/pipeline.js";
 import { captureLogs } from "./helpers/logs.js";
 import { encryptedFrame, essentials, expected, FIRST_COUNTER, KEY, T0 } from "./helpers/meter.js";
 

@@ -1,9 +1,8 @@
 import { ingestHealthSchema } from "@smarty/contracts";
+import { IngestMonitor, Pipeline, type PipelineOptions } from "@smarty/ingest-core";
 import type { Reading } from "@smarty/p1";
 import { ManualClock } from "@smarty/service-kit";
 import { describe, expect, it } from "vitest";
-import { IngestMonitor } from "../src/ingest-monitor.js";
-import { Pipeline, type PipelineOptions } from "../src/pipeline.js";
 import { captureLogs } from "./helpers/logs.js";
 import { encryptedFrame, essentials, expected, KEY, plainTelegram, SYSTEM_TITLE_HEX } from "./helpers/meter.js";
 

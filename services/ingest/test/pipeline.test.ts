@@ -1,8 +1,7 @@
+import { IngestMonitor, Pipeline } from "@smarty/ingest-core";
 import type { Reading } from "@smarty/p1";
 import { ManualClock, silentLogger } from "@smarty/service-kit";
 import { describe, expect, it } from "vitest";
-import { IngestMonitor } from "../src/ingest-monitor.js";
-import { Pipeline } from "../src/pipeline.js";
 import { captureLogs } from "./helpers/logs.js";
 import {
   encryptedFrame,

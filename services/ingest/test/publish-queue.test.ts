@@ -1,6 +1,6 @@
+import { PublishQueue } from "@smarty/ingest-core";
 import { ManualClock } from "@smarty/service-kit";
 import { describe, expect, it } from "vitest";
-import { PublishQueue } from "../src/publish-queue.js";
 import { captureLogs } from "./helpers/logs.js";
 
 /** A broker stand-in that acknowledges when told. */

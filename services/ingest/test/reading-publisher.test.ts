@@ -1,9 +1,9 @@
 import { EventEmitter } from "node:events";
 import { homeAssistantSensorSchema } from "@smarty/contracts";
+import { type MqttSink, ReadingPublisher } from "@smarty/ingest-core";
 import { parseTelegram } from "@smarty/p1";
 import { ManualClock, silentLogger } from "@smarty/service-kit";
 import { describe, expect, it } from "vitest";
-import { type MqttSink, ReadingPublisher } from "../src/reading-publisher.js";
 import { expected, METER_ID, plainTelegram } from "./helpers/meter.js";
 
 /** Records what would go to the broker; acknowledges at once. */

@@ -1,9 +1,9 @@
 import { PassThrough } from "node:stream";
+import { FileSource } from "@smarty/ingest-core";
 import { ManualClock } from "@smarty/service-kit";
 import { waitFor } from "@smarty/testkit";
 import { describe, expect, it } from "vitest";
 import { loadIngestConfig } from "../src/config.js";
-import { FileSource } from "../src/file-source.js";
 import { createIngest } from "../src/service.js";
 import { captureLogs } from "./helpers/logs.js";
 import { encryptedFrame, KEY_HEX } from "./helpers/meter.js";

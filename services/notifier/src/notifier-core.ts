@@ -3,27 +3,19 @@
  * (retained, throttled per meter), commands answered. It is also the chat bot's backend (BotBackend): the bot reads
  * the latest values and statistics from here and asks for mutes and reports.
  */
-import {
-  type Alert,
-  decodePayload,
-  decodeReadingMessage,
-  filters,
-  type IngestHealth,
-  ingestHealthSchema,
-  type PeriodKind,
-  type Statistics,
-  statisticsSchema,
-  topics,
-} from "@smarty/contracts";
+import { type Alert, type IngestHealth, type PeriodKind, type Statistics, statisticsSchema } from "@smarty/contracts";
 import type { Reading } from "@smarty/p1";
-import type {
-  BurstLogger,
-  Clock,
-  Component,
-  Logger,
-  MessageHandler,
-  MqttConnection,
-  TimerHandle,
+import {
+  type BurstLogger,
+  type Clock,
+  type Component,
+  type Logger,
+  type MqttConnection,
+  rawRoute,
+  route,
+  type Subscription,
+  subscribe,
+  type TimerHandle,
 } from "@smarty/service-kit";
 import type { AlertService } from "./alerts/alert-service.js";
 import { runCommand } from "./commands.js";
@@ -32,7 +24,7 @@ import type { ReportService } from "./reports/report-service.js";
 import type { StatisticsEngine } from "./statistics/statistics-engine.js";
 
 export interface NotifierCoreOptions {
-  readonly mqtt: Pick<MqttConnection, "subscribe" | "publish" | "connected" | "baseTopic">;
+  readonly mqtt: Pick<MqttConnection, "subscribe" | "send" | "connected" | "baseTopic">;
   readonly stats: StatisticsEngine;
   readonly alerts: AlertService;
   readonly reports: ReportService;
@@ -55,9 +47,10 @@ export class NotifierCore implements Component, BotBackend {
   private readonly lastPublished = new Map<string, number>();
   /** A throttled update is published when the interval ends, so the last readings before a silence are not lost. */
   private readonly trailing = new Map<string, TimerHandle>();
+  /** By the instance of the health topic, so that an emptied topic removes its entry. */
   private readonly health = new Map<string, IngestHealth>();
-  private subscribed: Promise<void> = Promise.resolve();
-  /** Readings rejected at the edge (size, JSON, schema). */
+  private subscription: Subscription | undefined;
+  /** Messages rejected at the edge (topic, size, JSON, schema). */
   rejected = 0;
   /** Readings ignored because their meter time ran ahead of what the clocks allow (meter-clock.ts). */
   clockSuspect = 0;
@@ -66,21 +59,30 @@ export class NotifierCore implements Component, BotBackend {
 
   /** Registers the subscriptions without waiting for the broker (mqtt.js subscribes once connected). */
   start(): void {
-    const base = this.o.mqtt.baseTopic;
-    const routes: [string, MessageHandler][] = [
-      [filters.readings(base), (_t, p) => this.onReading(_t, p)],
-      [filters.health(base, "ingest"), (t, p) => this.onHealth(t, p)],
-      [topics.notifierCommand(base), (_t, p, retained) => (retained ? undefined : this.onCommand(p))],
-    ];
-    this.subscribed = Promise.all(routes.map(([f, h]) => this.o.mqtt.subscribe(f, h))).then(
-      () => this.o.log.info({ filters: routes.map(([f]) => f) }, "subscribed"),
-      (err: unknown) => this.o.log.error({ err }, "subscribe failed"),
-    );
+    this.subscription = subscribe({
+      connection: this.o.mqtt,
+      burst: this.o.burst,
+      logger: this.o.log,
+      rejected: () => void this.rejected++,
+      routes: [
+        // An emptied retained reading topic has nothing to count: statistics keep the meter's history.
+        route("reading", { message: (reading) => this.accept(reading) }),
+        route("ingestHealth", {
+          message: (health, { instance }) => {
+            this.health.set(instance, health);
+            return this.o.alerts.onHealth(health);
+          },
+          cleared: ({ instance }) => void this.health.delete(instance),
+        }),
+        // A retained command would run again on every reconnect; a bad one is answered with an error.
+        rawRoute("notifierCommand", (payload) => this.onCommand(payload)),
+      ],
+    });
   }
 
   /** Resolves once the broker acknowledged the subscriptions. */
   whenSubscribed(): Promise<void> {
-    return this.subscribed;
+    return this.subscription?.subscribed ?? Promise.resolve();
   }
 
   stop(): void {
@@ -88,15 +90,22 @@ export class NotifierCore implements Component, BotBackend {
     this.trailing.clear();
   }
 
+  /** A message on a reading topic, as the subscription delivers it. */
   async onReading(topic: string, payload: Buffer): Promise<void> {
-    const m = decodeReadingMessage(this.o.mqtt.baseTopic, topic, payload);
-    if (m.kind === "removed") return; // an emptied retained topic: nothing to count
-    if (m.kind === "rejected") {
-      this.rejected++;
-      this.o.burst.warn(`reading_${m.reason}`, { topic, reason: m.reason, error: m.error }, "reading rejected");
-      return;
-    }
-    const reading = m.reading;
+    await this.requireSubscription().deliver("reading", topic, payload);
+  }
+
+  /** A message on an ingest health topic, as the subscription delivers it. */
+  async onHealth(topic: string, payload: Buffer): Promise<void> {
+    await this.requireSubscription().deliver("ingestHealth", topic, payload);
+  }
+
+  private requireSubscription(): Subscription {
+    if (!this.subscription) throw new Error("notifier core not started");
+    return this.subscription;
+  }
+
+  private async accept(reading: Reading): Promise<void> {
     const meterId = reading.meter_id;
     const now = this.o.clock.now();
     const r = await this.o.stats.process(meterId, reading, now);
@@ -172,25 +181,13 @@ export class NotifierCore implements Component, BotBackend {
       );
       return;
     }
-    await this.o.mqtt.publish(topics.statistics(this.o.mqtt.baseTopic, s.meter_id), JSON.stringify(s), {
-      retain: true,
-    });
-  }
-
-  onHealth(topic: string, payload: Buffer): Promise<void> | undefined {
-    const decoded = decodePayload(ingestHealthSchema, payload);
-    if (!decoded.ok) {
-      this.o.burst.warn("health_rejected", { topic, error: decoded.error }, "ingest health rejected");
-      return undefined;
-    }
-    this.health.set(decoded.value.instance, decoded.value);
-    return this.o.alerts.onHealth(decoded.value);
+    await this.o.mqtt.send("statistics", { meterId: s.meter_id }, s);
   }
 
   async onCommand(payload: Buffer): Promise<void> {
     const response = await runCommand(this, payload);
     this.o.log.info({ status: response.status, error: response.error }, "command handled");
-    await this.o.mqtt.publish(topics.notifierResponse(this.o.mqtt.baseTopic), JSON.stringify(response));
+    await this.o.mqtt.send("notifierResponse", {}, response);
   }
 
   // ---- BotBackend ----

@@ -3,7 +3,6 @@
  * XMPP), reports and, when configured, the XMPP bot. `main.ts` runs the components; tests build the same thing
  * with a ManualClock and real daemons.
  */
-import { topics } from "@smarty/contracts";
 import {
   BurstLogger,
   type Clock,
@@ -133,7 +132,7 @@ export async function createNotifier(config: NotifierConfig, deps: NotifierDeps)
       clock,
       log: log.child({ component: "alerts" }),
       publish: async (a) => {
-        await mqtt.publish(topics.alert(env.MQTT_BASE_TOPIC, a.meter_id, a.id), JSON.stringify(a), { retain: true });
+        await mqtt.send("alert", { meterId: a.meter_id, alertId: a.id }, a);
       },
       notify: async (a) => void (await dispatcher.notify(a)),
     }),
@@ -200,12 +199,6 @@ export async function createNotifier(config: NotifierConfig, deps: NotifierDeps)
     stop: () => email?.close(),
   };
 
-  const mqttComponent: Component = {
-    name: "mqtt",
-    start: () => mqtt.start(),
-    stop: () => mqtt.stop(),
-    unflushed: () => mqtt.unflushed(),
-  };
   // Stopped after the broker connection (no more readings) and before Redis: the running state is saved once more.
   const statistics: Component = {
     name: "statistics",
@@ -216,7 +209,7 @@ export async function createNotifier(config: NotifierConfig, deps: NotifierDeps)
   const components: Component[] = [
     redis,
     statistics,
-    mqttComponent,
+    mqtt,
     alerts,
     core,
     emailCheck,

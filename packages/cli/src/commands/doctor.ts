@@ -11,7 +11,7 @@ import {
   parseKeyList,
   parseSourceUrl,
   type SourceUrlError,
-} from "@smarty/ingest";
+} from "@smarty/ingest-core";
 import type { DecoderOptions } from "@smarty/p1";
 import { durationOption, keyOption, optionalFile, parseCommandArgs } from "../cli-args.js";
 import { type CliIo, type Command, EXIT, UsageError } from "../command.js";

@@ -4,7 +4,7 @@
  * consumers (exporter, display, notifier) then see the readings as if the meter had sent them.
  */
 import { stat } from "node:fs/promises";
-import { type ReplayProgress, type ReplayResult, replayCapture } from "@smarty/ingest";
+import { type ReplayProgress, type ReplayResult, replayCapture } from "@smarty/ingest-core";
 import { choiceOption, keyOption, parseCommandArgs } from "../cli-args.js";
 import { CliError, type CliIo, type Command, EXIT, UsageError } from "../command.js";
 

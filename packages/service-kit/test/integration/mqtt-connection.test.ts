@@ -1,5 +1,5 @@
 import { topics } from "@smarty/contracts";
-import { silentLogger } from "@smarty/service-kit";
+import { type Component, silentLogger } from "@smarty/service-kit";
 import { type Mosquitto, startMosquitto, waitFor } from "@smarty/testkit";
 import mqtt from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -32,5 +32,31 @@ describe("MqttConnection against a real mosquitto", () => {
     await waitFor(() => seen.at(-1) === "offline", 5000, "offline status");
     await sub.endAsync();
     expect(seen.at(-1)).toBe("offline");
+  });
+
+  it("is the service's mqtt component, and sends through the topic map with the topic's retain flag", async () => {
+    const conn = new MqttConnection({
+      settings: { url: broker.url, username: "svc", password: "pw", protocolVersion: 5, baseTopic: "smarty" },
+      service: "notifier",
+      instance: "t2",
+      logger: silentLogger(),
+    });
+    const component: Component = conn;
+    expect(component.name).toBe("mqtt");
+    await component.start();
+    await conn.waitConnected();
+    await conn.send("notifierResponse", {}, { status: "ok", transaction: "t" });
+    const got: { topic: string; payload: string; retain: boolean }[] = [];
+    const sub = await mqtt.connectAsync(broker.url, { username: "svc", password: "pw", reconnectPeriod: 0 });
+    sub.on("message", (topic, p, packet) => got.push({ topic, payload: p.toString(), retain: packet.retain }));
+    await sub.subscribeAsync("smarty/notifier/cmd/response");
+    await conn.send("notifierResponse", {}, { status: "error", error: "x" });
+    await waitFor(() => got.length === 1, 5000, "response");
+    await component.stop();
+    await sub.endAsync();
+    // Not retained: a subscriber arriving later does not get the earlier reply.
+    expect(got).toEqual([
+      { topic: "smarty/notifier/cmd/response", payload: '{"status":"error","error":"x"}', retain: false },
+    ]);
   });
 });

@@ -1,14 +1,14 @@
 /**
  * The page in a real headless Chromium (Debian package) against the display fed through a real mosquitto:
  * it loads under its own Content-Security-Policy with nothing but loopback requests, shows a new reading live,
- * shows the stale state when the (manual) clock moves past DISPLAY_STALE_AFTER, and writes the README
- * screenshots at phone and landscape tablet sizes, light and dark, to docs/images/.
+ * shows the stale state when the (manual) clock moves past DISPLAY_STALE_AFTER, and takes the README
+ * screenshots at phone and landscape tablet sizes, light and dark: into a temporary folder, or into docs/images/
+ * when `npm run docs:images` runs it (helpers/screenshots.ts).
  *
  * The ten minutes of history behind the screenshots come from @smarty/simulator (a household and a PV house);
  * the values asserted come from telegrams written here, read off their text.
  */
-import { mkdirSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { topics } from "@smarty/contracts";
 import { parseTelegram } from "@smarty/p1";
 import type { ManualClock } from "@smarty/service-kit";
@@ -19,9 +19,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BASE, type Harness, startHarness } from "../helpers/harness.js";
 import { ingestHealth } from "../helpers/ingest-health.js";
 import { luxReading } from "../helpers/readings.js";
+import { type ScreenshotDir, screenshotDir } from "../helpers/screenshots.js";
 import { cost, statistics } from "../helpers/statistics.js";
 
-const IMAGES = fileURLToPath(new URL("../../../../docs/images/", import.meta.url));
 /** 14 May 2026, 12:20 in Luxembourg (CEST): lunch cooking in one house, the sun on the other's panels. */
 const START = Date.UTC(2026, 4, 14, 10, 20, 0);
 const HOUSE = "SAG1030700012701";
@@ -30,6 +30,7 @@ const HISTORY = 60;
 
 let h: Harness;
 let browser: Chromium;
+let images: ScreenshotDir;
 const requests: string[] = [];
 const problems: string[] = [];
 
@@ -77,12 +78,13 @@ async function open(width: number, height: number, colorScheme: "light" | "dark"
 beforeAll(async () => {
   h = await startHarness({ DISPLAY_POWER_CLASS_KW: "12", DISPLAY_STALE_AFTER: "30s" });
   [browser] = await Promise.all([startChromium(), publishHistory()]);
-  mkdirSync(IMAGES, { recursive: true });
+  images = screenshotDir();
 });
 
 afterAll(async () => {
   await browser?.close();
   await h?.stop();
+  images?.cleanup();
 });
 
 describe("the page in Chromium", () => {
@@ -95,7 +97,7 @@ describe("the page in Chromium", () => {
         const page = await open(width, height, scheme, meter);
         expect(await page.locator("#meters button").count()).toBe(2);
         expect(await page.locator("#phase-rows .ph").allTextContents()).toEqual(["L1", "L2", "L3"]);
-        await page.screenshot({ path: `${IMAGES}display-${name}-${scheme}.png`, fullPage: name === "phone" });
+        await page.screenshot({ path: join(images.path, `display-${name}-${scheme}.png`), fullPage: name === "phone" });
         await page.close();
       }
     }
@@ -146,7 +148,7 @@ describe("the page in Chromium", () => {
     await expect
       .poll(() => page.locator("#alerts .alert.bad strong").textContent(), { timeout: 5000 })
       .toBe("Wrong P1 key");
-    await page.screenshot({ path: `${IMAGES}display-phone-wrong-key.png` });
+    await page.screenshot({ path: join(images.path, "display-phone-wrong-key.png") });
     const hint = "Bytes arrive but no frame starts: is the cable's data line inverted?";
     await h.publish(health, JSON.stringify(ingestHealth("no_frames", hint)), true);
     await expect

@@ -3,14 +3,14 @@
  * Registers (kind `energy`, `counter`) are exported as counters with their absolute value; scale and constant labels
  * (`phase`, `tariff`) come from the row's MetricSpec.
  */
-import type { Reading } from "@smarty/p1";
+import { type Reading, readingValue } from "@smarty/p1";
 import { type RegistryRow, registryFamilies } from "../catalogue.js";
 import type { ReadingCache } from "../reading-cache.js";
 import { SnapshotMetric, toBaseUnit } from "../snapshot-metric.js";
 
 /** The value of one registry row in the metric's base unit, or undefined when the reading lacks it. */
 export function registryValue(reading: Reading, row: RegistryRow): number | undefined {
-  let raw: unknown = reading[row.def.key];
+  let raw = readingValue(reading, row.def.key);
   // Multi-value lines such as 1-1:31.4.0(040*A)(-040*A) are arrays in the reading (Lux spec v1.1.3 §4).
   if (row.spec.valueIndex !== undefined) raw = Array.isArray(raw) ? raw[row.spec.valueIndex] : undefined;
   if (typeof raw !== "number" || !Number.isFinite(raw)) return undefined;

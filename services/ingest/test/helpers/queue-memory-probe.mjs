@@ -5,7 +5,8 @@
  * process reports its memory and what the queue holds. argv: <frames>. Prints one JSON line.
  */
 import { EventEmitter } from "node:events";
-import { IngestMonitor, loadIngestConfig, Pipeline, ReadingPublisher } from "@smarty/ingest";
+import { loadIngestConfig } from "@smarty/ingest";
+import { IngestMonitor, Pipeline, ReadingPublisher } from "@smarty/ingest-core";
 import { ManualClock, silentLogger } from "@smarty/service-kit";
 import { MeterSimulator } from "@smarty/simulator";
 

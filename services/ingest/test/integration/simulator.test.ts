@@ -67,7 +67,7 @@ describe("smarty simulate --out tcp → ingest → mosquitto", () => {
           "power_import_kw",
           "voltage_l1_v",
           "current_l1_a",
-        ]) {
+        ] as const) {
           expect(r[key], key).toBe(f!.spec.values[key]);
         }
       }

@@ -3,7 +3,7 @@
  * instant. Statistics are differences of snapshots ("end minus start"), so gaps in the reading stream and notifier
  * restarts never lose or double energy: whatever was consumed during a gap is still in the next register value.
  */
-import { type Reading, readingNumber, readingTimeMs } from "@smarty/p1";
+import { type ObisKey, phaseNumbers, type Reading, readingNumber, readingTimeMs } from "@smarty/p1";
 
 export interface MbusIndex {
   readonly value: number;
@@ -37,7 +37,7 @@ export interface Sample {
 }
 
 const PHASES = [1, 2, 3] as const;
-const num = (r: Reading, key: string): number | null => readingNumber(r, key) ?? null;
+const num = (r: Reading, key: ObisKey): number | null => readingNumber(r, key) ?? null;
 
 /** Builds a sample; `receivedAt` stands in for the telegram time when the meter sends none. */
 export function sampleFromReading(reading: Reading, receivedAt: number, minPhaseVoltage: number): Sample {
@@ -59,14 +59,11 @@ export function sampleFromReading(reading: Reading, receivedAt: number, minPhase
       export_kwh: num(reading, "energy_export_kwh"),
       power_failures: num(reading, "power_failures"),
       long_power_failures: num(reading, "long_power_failures"),
-      sags: PHASES.map((n) => num(reading, `voltage_sags_l${n}`)),
-      swells: PHASES.map((n) => num(reading, `voltage_swells_l${n}`)),
+      sags: phaseNumbers(reading, "voltage_sags_l#").map((v) => v ?? null),
+      swells: phaseNumbers(reading, "voltage_swells_l#").map((v) => v ?? null),
       mbus,
     },
-    voltages: PHASES.map((n) => {
-      const v = num(reading, `voltage_l${n}_v`);
-      return v !== null && v >= minPhaseVoltage ? v : null;
-    }),
+    voltages: phaseNumbers(reading, "voltage_l#_v").map((v) => (v !== undefined && v >= minPhaseVoltage ? v : null)),
     power_import_kw: num(reading, "power_import_kw"),
     power_limit_kva: num(reading, "power_limit_kva"),
   };

@@ -4,7 +4,7 @@
  * (power_import_kw, power_import_l1_kw, voltage_l1_v …), never retyped OBIS codes.
  */
 import type { Alert, IngestHealth, PeriodStatistics, Severity, Statistics } from "@smarty/contracts";
-import { type Reading, readingNumber, readingTimeMs } from "@smarty/p1";
+import { netPowerKw, phaseNumbers, type Reading, readingTimeMs } from "@smarty/p1";
 import {
   DEFAULT_TIME_ZONE,
   formatAge,
@@ -28,18 +28,10 @@ export interface AnswerContext {
 
 const PHASES = [1, 2, 3] as const;
 
-/** Net power (import minus export) in kW, or undefined when the meter sends neither. */
-function netKw(r: Reading, importKey: string, exportKey: string): number | undefined {
-  const imp = readingNumber(r, importKey);
-  const exp = readingNumber(r, exportKey);
-  if (imp === undefined && exp === undefined) return undefined;
-  return (imp ?? 0) - (exp ?? 0);
-}
-
 /** `now`: total power, power per phase (negative = export) and voltage per phase. */
 export function formatNow(reading: Reading, receivedAt: number | undefined, ctx: AnswerContext): string {
   const tz = ctx.timeZone ?? DEFAULT_TIME_ZONE;
-  const net = netKw(reading, "power_import_kw", "power_export_kw") ?? 0;
+  const net = netPowerKw(reading) ?? 0;
   const at = readingTimeMs(reading) ?? receivedAt;
   let head = `${net < 0 ? "Export" : "Import"} ${formatKw(Math.abs(net))}`;
   if (at !== undefined) head += ` at ${formatClock(at, tz, true)}`;
@@ -47,17 +39,16 @@ export function formatNow(reading: Reading, receivedAt: number | undefined, ctx:
   if (age !== undefined && age > METER_SILENT_AFTER_MS) head += ` (${formatAge(age)} old)`;
   const lines = [head];
   const phases = PHASES.flatMap((n) => {
-    const v = netKw(reading, `power_import_l${n}_kw`, `power_export_l${n}_kw`);
+    const v = netPowerKw(reading, n);
     return v === undefined ? [] : [`L${n} ${formatKw(v).replace(" kW", "")}`];
   });
   if (phases.length > 0) {
-    const anyExport = PHASES.some((n) => (netKw(reading, `power_import_l${n}_kw`, `power_export_l${n}_kw`) ?? 0) < 0);
+    const anyExport = PHASES.some((n) => (netPowerKw(reading, n) ?? 0) < 0);
     lines.push(`${phases.join(" · ")} kW${anyExport ? " (- = export)" : ""}`);
   }
-  const volts = PHASES.flatMap((n) => {
-    const v = readingNumber(reading, `voltage_l${n}_v`);
-    return v === undefined ? [] : [formatVolts(v).replace(" V", "")];
-  });
+  const volts = phaseNumbers(reading, "voltage_l#_v").flatMap((v) =>
+    v === undefined ? [] : [formatVolts(v).replace(" V", "")],
+  );
   if (volts.length > 0) lines.push(`Voltage ${volts.join(" · ")} V`);
   return lines.join("\n");
 }
@@ -199,6 +190,6 @@ export function presenceStatus(
   if (!reading) return "waiting for the meter";
   if (receivedAt !== undefined && now - receivedAt > METER_SILENT_AFTER_MS) return "meter silent";
   if (detail === "coarse") return "meter online";
-  const net = netKw(reading, "power_import_kw", "power_export_kw") ?? 0;
+  const net = netPowerKw(reading) ?? 0;
   return `${Math.abs(net).toFixed(1)} kW ${net < 0 ? "export" : "import"}`;
 }

@@ -17,13 +17,13 @@ import {
   tempDir,
   waitFor,
 } from "@smarty/testkit";
+import { connectUser, type XmppUser } from "@smarty/testkit/xmpp-user";
 import mqtt, { type MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadNotifierConfig } from "../../src/config.js";
 import { createNotifier, type Notifier } from "../../src/notifier.js";
 import { importAt, type Plan, times } from "../helpers/day-plan.js";
 import { METER, simReading } from "../helpers/readings.js";
-import { connectUser, type XmppUser } from "../xmpp/support/xmpp-user.js";
 
 const BOT = "smarty@localhost";
 const DAY_START = Date.parse("2026-10-24T22:00:00Z"); // 2026-10-25 00:00 CEST

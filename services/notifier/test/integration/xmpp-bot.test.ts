@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Clock, loadConfig, startAll, stopAll, systemClock } from "@smarty/service-kit";
 import { type Prosody, startProsody, tempDir, waitFor } from "@smarty/testkit";
+import { connectUser, type XmppUser } from "@smarty/testkit/xmpp-user";
 import { xml } from "@xmpp/client";
 import type { Element } from "@xmpp/xml";
 import { createMessage, encrypt, readKey } from "openpgp";
@@ -28,7 +29,6 @@ import { makeKey, type TestKey } from "../xmpp/support/keys.js";
 import { captureLogs } from "../xmpp/support/log-capture.js";
 import { MemoryOutbox } from "../xmpp/support/memory-outbox.js";
 import { alert, FakeBackend, NOW } from "../xmpp/support/samples.js";
-import { connectUser, type XmppUser } from "../xmpp/support/xmpp-user.js";
 
 const BOT_JID = "smarty@localhost";
 const NOW_TEXT = [

@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Clock, loadConfig, startAll, stopAll, systemClock } from "@smarty/service-kit";
 import { type Prosody, startProsody, tempDir, waitFor } from "@smarty/testkit";
+import { connectUser, type XmppUser } from "@smarty/testkit/xmpp-user";
 import { xml } from "@xmpp/client";
 import { createMessage, encrypt } from "openpgp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -18,7 +19,6 @@ import { oxPayload, readOx } from "../xmpp/support/gpg-check.js";
 import { makeKey, type TestKey } from "../xmpp/support/keys.js";
 import { captureLogs } from "../xmpp/support/log-capture.js";
 import { FakeBackend, NOW } from "../xmpp/support/samples.js";
-import { connectUser, type XmppUser } from "../xmpp/support/xmpp-user.js";
 
 /** Real timers; answers and rate limits see this time, which the tests move. */
 let now = NOW;

@@ -4,6 +4,7 @@
  */
 import { BurstLogger, type Clock, loadConfig, silentLogger, startAll, stopAll, systemClock } from "@smarty/service-kit";
 import { type Prosody, type RedisServer, startProsody, startRedis, waitFor } from "@smarty/testkit";
+import { connectUser, type XmppUser } from "@smarty/testkit/xmpp-user";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -11,7 +12,6 @@ import { OutboxWorker } from "../../src/outbox/outbox-worker.js";
 import { RedisOutbox } from "../../src/outbox/redis-outbox.js";
 import { createXmpp, type XmppSettings, xmppEnv, xmppSettings } from "../../src/xmpp/index.js";
 import { alert, FakeBackend, NOW } from "../xmpp/support/samples.js";
-import { connectUser, type XmppUser } from "../xmpp/support/xmpp-user.js";
 
 const BOT_JID = "smarty@localhost";
 const clock: Clock = { ...systemClock, now: () => NOW };

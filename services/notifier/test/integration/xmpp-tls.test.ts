@@ -6,12 +6,12 @@
 import { join } from "node:path";
 import { loadConfig, startAll, stopAll } from "@smarty/service-kit";
 import { type Daemon, type Prosody, spawnDaemon, startProsody, waitFor } from "@smarty/testkit";
+import { connectUser } from "@smarty/testkit/xmpp-user";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createXmpp, xmppEnv, xmppSettings } from "../../src/xmpp/index.js";
 import { captureLogs } from "../xmpp/support/log-capture.js";
 import { FakeBackend, NOW } from "../xmpp/support/samples.js";
-import { connectUser } from "../xmpp/support/xmpp-user.js";
 
 const ROOT = join(import.meta.dirname, "..", "..", "..", "..");
 const BOT_PROCESS = join(import.meta.dirname, "..", "xmpp", "support", "bot-process.ts");

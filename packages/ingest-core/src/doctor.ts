@@ -3,11 +3,11 @@
  * signal, plaintext DSMR, encrypted frames with a missing or wrong key, or good readings with the meter id. It runs
  * the same pipeline as the service, so what it says is what the service would do.
  */
-import type { DecoderOptions, Reading } from "@smarty/p1";
+import { type DecoderOptions, hasP1Key, type Reading } from "@smarty/p1";
 import { type Clock, type Logger, silentLogger, systemClock } from "@smarty/service-kit";
-import type { ByteSource } from "./byte-source.js";
-import { type Counters, IngestMonitor } from "./ingest-monitor.js";
-import { Pipeline } from "./pipeline.js";
+import { type Counters, IngestMonitor } from "./pipeline/ingest-monitor.js";
+import { Pipeline } from "./pipeline/pipeline.js";
+import type { ByteSource } from "./sources/byte-source.js";
 
 export type DoctorVerdict =
   | "unreachable"
@@ -136,7 +136,7 @@ export async function diagnose(options: DoctorOptions): Promise<DoctorReport> {
     const before = monitor.counters.authentication_failures;
     pipeline.push(chunk);
     if (monitor.counters.authentication_failures > before) {
-      noKey = options.decoder.key === undefined && (options.decoder.keysBySystemTitle?.size ?? 0) === 0;
+      noKey = !hasP1Key(options.decoder);
     }
     const c = monitor.counters;
     const frames = c.frames_ok + c.authentication_failures + c.crc_failures + c.format_errors;

@@ -13,10 +13,11 @@ import {
   silentLogger,
   systemClock,
 } from "@smarty/service-kit";
-import { FileSource } from "./file-source.js";
-import { type Counters, IngestMonitor } from "./ingest-monitor.js";
-import { Pipeline } from "./pipeline.js";
-import { ReadingPublisher } from "./reading-publisher.js";
+import { type Counters, IngestMonitor } from "./pipeline/ingest-monitor.js";
+import { Pipeline } from "./pipeline/pipeline.js";
+import { publishWithFlowControl } from "./publish/flow.js";
+import { ReadingPublisher } from "./publish/reading-publisher.js";
+import { FileSource } from "./sources/file-source.js";
 
 export interface ReplayProgress {
   readonly bytesRead: number;
@@ -90,6 +91,7 @@ export async function replayCapture(options: ReplayOptions): Promise<ReplayResul
     shutdownTimeoutMs: 60_000,
   });
   const monitor = new IngestMonitor({ clock, logger });
+  const publish = publishWithFlowControl(publisher, source);
   let readings = 0;
   const pipeline = new Pipeline({
     decoder: options.decoder,
@@ -98,11 +100,9 @@ export async function replayCapture(options: ReplayOptions): Promise<ReplayResul
     logger,
     onReading: (r) => {
       readings++;
-      publisher.publish(r);
-      if (publisher.queue.congested) source.pause();
+      publish(r);
     },
   });
-  publisher.queue.on("room", () => source.resume());
   let aborted = false;
   const ended = new Promise<void>((resolve) => {
     source.once("end", resolve);

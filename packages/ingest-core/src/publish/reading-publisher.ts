@@ -6,7 +6,7 @@
  * - Home Assistant discovery, retained, once per meter per broker connection (and again when new keys appear).
  * Readings wait in the bounded PublishQueue while the broker is away and go out in order after reconnect.
  */
-import { encodePayload, homeAssistantDiscovery, stateValues, topics } from "@smarty/contracts";
+import { homeAssistantDiscovery, stateValues, topicMap } from "@smarty/contracts";
 import type { Reading } from "@smarty/p1";
 import { BurstLogger, type Clock, type Component, type Logger } from "@smarty/service-kit";
 import { PublishQueue } from "./publish-queue.js";
@@ -117,7 +117,8 @@ export class ReadingPublisher implements Component {
   }
 
   publish(reading: Reading): void {
-    this.queue.enqueue({ meterId: reading.meter_id, json: encodePayload(reading) });
+    // Encoded now, through the topic map's reading entry: the queue holds the JSON, not the object.
+    this.queue.enqueue({ meterId: reading.meter_id, json: topicMap.reading.encode(reading) });
   }
 
   private async send(item: QueuedReading): Promise<void> {
@@ -128,10 +129,10 @@ export class ReadingPublisher implements Component {
       const reading = JSON.parse(item.json) as Reading;
       const values = stateValues(reading);
       if (o.discoveryPrefix !== undefined) this.discovery(reading, values, out);
-      out.push([topics.reading(o.baseTopic, item.meterId), item.json]);
+      out.push([topicMap.reading.topic(o.baseTopic, item), item.json]);
       if (wantStates) this.changedStates(item.meterId, values, out);
     } else {
-      out.push([topics.reading(o.baseTopic, item.meterId), item.json]);
+      out.push([topicMap.reading.topic(o.baseTopic, item), item.json]);
     }
     const results = await Promise.allSettled(
       out.map(([topic, payload]) => o.mqtt.publish(topic, payload, { qos: 1, retain: true })),
@@ -160,7 +161,7 @@ export class ReadingPublisher implements Component {
       const prev = last.get(key);
       if (prev && prev.value === value && now - prev.at < this.options.stateRefreshMs) continue;
       last.set(key, { value, at: now });
-      out.push([topics.state(this.options.baseTopic, meterId, key), value]);
+      out.push([topicMap.state.topic(this.options.baseTopic, { meterId, key }), value]);
     }
   }
 

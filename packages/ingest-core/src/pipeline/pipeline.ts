@@ -8,6 +8,9 @@ import {
   type DecoderOptions,
   decodeFrame,
   FrameSplitter,
+  frameSystemTitle,
+  hasP1Key,
+  keyForSystemTitle,
   type Reading,
   readingTimeMs,
   type SkipEvent,
@@ -193,14 +196,7 @@ export class Pipeline {
    * telegram without a version line carries none at all. So anyone able to write to the source could inject readings.
    */
   private plaintextRefused(): boolean {
-    if (this.options.allowPlaintext === true) return false;
-    const d = this.options.decoder;
-    return d.key !== undefined || (d.keysBySystemTitle?.size ?? 0) > 0;
-  }
-
-  private hasKey(frame: Buffer): boolean {
-    const d = this.options.decoder;
-    return d.key !== undefined || d.keysBySystemTitle?.has(frame.subarray(2, 10).toString("hex")) === true;
+    return this.options.allowPlaintext !== true && hasP1Key(this.options.decoder);
   }
 
   private rejected(frame: SplitFrame, err: unknown): void {
@@ -209,7 +205,9 @@ export class Pipeline {
     const fields = { reason: e.reason, kind: frame.kind, bytes: frame.bytes.length, error: e.message };
     switch (e.reason) {
       case "authentication": {
-        const noKey = frame.kind === "encrypted" && !this.hasKey(frame.bytes);
+        const noKey =
+          frame.kind === "encrypted" &&
+          keyForSystemTitle(frameSystemTitle(frame.bytes), this.options.decoder) === undefined;
         monitor.authenticationFailed(noKey);
         this.burst.warn("authentication", fields, "frame failed authentication");
         break;

@@ -11,9 +11,9 @@
  * harmless, and a meter moved to this instance keeps its protection.
  */
 import { decodePayload, filters, readingSchema } from "@smarty/contracts";
+import type { MqttSink } from "@smarty/ingest-core";
 import type { Reading } from "@smarty/p1";
 import type { Clock, Component, Logger, TimerHandle } from "@smarty/service-kit";
-import type { MqttSink } from "./reading-publisher.js";
 
 export interface ReadingRestoreOptions {
   readonly mqtt: MqttSink;

@@ -5,10 +5,9 @@
  * 503 otherwise, the same JSON as body).
  */
 import type { RequestListener } from "node:http";
-import { encodePayload, type IngestHealth, topics } from "@smarty/contracts";
+import { encodePayload, type IngestHealth, topicMessage, topics } from "@smarty/contracts";
+import type { IngestMonitor, MqttSink } from "@smarty/ingest-core";
 import { BurstLogger, type Clock, type Component, type Logger, type TimerHandle } from "@smarty/service-kit";
-import type { IngestMonitor } from "./ingest-monitor.js";
-import type { MqttSink } from "./reading-publisher.js";
 
 export interface HealthReporterOptions {
   readonly mqtt: MqttSink;
@@ -76,7 +75,9 @@ export class HealthReporter implements Component {
   }
 
   private send(): Promise<void> {
-    return this.options.mqtt.publish(this.topic, encodePayload(this.options.snapshot()), { qos: 1, retain: true });
+    const o = this.options;
+    const m = topicMessage(o.baseTopic, "ingestHealth", { instance: o.instance }, o.snapshot());
+    return o.mqtt.publish(m.topic, m.payload, { qos: 1, retain: m.retain });
   }
 }
 
