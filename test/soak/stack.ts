@@ -180,7 +180,7 @@ export async function startStack(paths: readonly MeterPath[]): Promise<Stack> {
   const exporter = new ServiceProcess(
     "exporter",
     dist("exporter"),
-    { ...common, EXPORTER_PORT: String(exporterPort), EXPORTER_HOST: "127.0.0.1" },
+    { ...common, ...heap(48), EXPORTER_PORT: String(exporterPort), EXPORTER_HOST: "127.0.0.1" },
     logs,
   );
   const display = new ServiceProcess(
