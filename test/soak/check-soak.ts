@@ -122,7 +122,7 @@ export function checkSoak(run: SoakRun, mails: MailTally): SoakResult {
     const near = (at: number) => [...run.faultLog].reverse().find((l) => l.at <= at);
     const republished = f.duplicates.filter((d) => {
       const fault = near(d.at);
-      return fault?.kind === "broker_restart" && d.at - fault.at < 20_000;
+      return (fault?.kind === "broker_restart" || fault?.kind === "broker_kill") && d.at - fault.at < 20_000;
     });
     republishedTotal += republished.length;
     const other = f.duplicates.filter((d) => !republished.includes(d));
@@ -134,17 +134,31 @@ export function checkSoak(run: SoakRun, mails: MailTally): SoakResult {
   }
   for (const [i, c] of run.counters.entries()) {
     const got = c.total();
-    for (const k of ["authentication_failures", "crc_failures", "replays", "format_errors"] as const) {
+    for (const k of [
+      "authentication_failures",
+      "crc_failures",
+      "replays",
+      "format_errors",
+      "plaintext_rejected",
+      "clock_suspect_readings",
+    ] as const) {
       if (got[k] !== c.expected[k]) failures.push(`ingest-${i + 1} ${k}: ${got[k]}, injected ${c.expected[k]}`);
     }
     if (got.skipped_bytes < c.expected.skipped_bytes) {
       failures.push(`ingest-${i + 1} skipped_bytes ${got.skipped_bytes} < injected ${c.expected.skipped_bytes}`);
     }
   }
+  if (run.recorder.readingsWithoutCounter > 0) {
+    failures.push(`${run.recorder.readingsWithoutCounter} readings without a frame counter (plaintext) were published`);
+  }
+  const uncertain = accountUncertain(run, failures);
   const days = checkDays(run, failures);
-  const want = expectedNotifications(run.recorder.alerts);
+  const want = expectedNotifications(run.feeds, run.faults);
   compareCounts("alert mail", want.email, mails.alerts, failures);
-  compareCounts("alert chat", want.chat, tallyChat(run.stack.alice, BOT_JID), failures);
+  const chat = tallyChat(run.stack.alice, BOT_JID);
+  compareCounts("alert chat", want.chat, chat.counts, failures);
+  for (const o of mails.other) failures.push(`unexpected mail: ${o.slice(0, 120)}`);
+  for (const o of chat.other) failures.push(`unexpected chat message: ${o.slice(0, 120)}`);
   const wantReports = new Map<string, number>();
   for (const [start, answered] of run.reports) {
     if (!answered) failures.push(`report command for ${new Date(start).toISOString()} got no reply`);
@@ -170,30 +184,31 @@ export function checkSoak(run: SoakRun, mails: MailTally): SoakResult {
     ["valid frames delivered (must be one reading each)", `${sum("sent")} → ${sum("delivered")} readings`],
     [
       "frames in flight at a fault (at most one reading)",
-      `${sum("uncertain")} → ${sum("uncertainDelivered")} readings`,
+      `${sum("uncertain")} → ${sum("uncertainDelivered")} readings, ${sum("uncertain") - sum("uncertainDelivered")} lost within their faults' bounds`,
     ],
+    ["uncertain frames by fault kind (frames → delivered / lost, bound; in flight when struck)", uncertain],
     ["frames not sent (path down)", String(sum("lost"))],
     ["frames destroyed on purpose", String(sum("corrupt"))],
     ["losses / duplicates", `${sum("losses")} / ${sum("duplicates") - republishedTotal}`],
-    ["QoS 1 re-publications by an ingest across a broker restart (listed apart)", String(republishedTotal)],
+    ["QoS 1 second copies across a broker restart or kill (listed apart)", String(republishedTotal)],
     [
       "QoS 1 redeliveries to the observer after a broker restart (DUP flag, not counted)",
       String(run.feeds.reduce((a, f) => a + f.redeliveries, 0)),
     ],
     ["faults injected", injected],
     [
-      "ingest counters (auth / crc / replays / skipped bytes)",
+      "ingest counters (auth / crc / replays / skipped bytes / plaintext / clock suspect)",
       run.counters
         .map((c) => {
           const x = c.total();
-          return `${x.authentication_failures}/${x.crc_failures}/${x.replays}/${x.skipped_bytes}`;
+          return `${x.authentication_failures}/${x.crc_failures}/${x.replays}/${x.skipped_bytes}/${x.plaintext_rejected}/${x.clock_suspect_readings}`;
         })
         .join(", "),
     ],
     ["days checked against the truth log", `${days} (±${ENERGY_TOLERANCE_KWH} kWh)`],
     [
-      "alert episodes / mails / chat messages",
-      `${alertEpisodes} / ${[...mails.alerts.values()].reduce((a, b) => a + b, 0)} / ${run.stack.alice.messagesFrom(BOT_JID).length}`,
+      "alerts expected from faults and truth / episodes published / mails / chat messages",
+      `${want.alerts.length} / ${alertEpisodes} / ${[...mails.alerts.values()].reduce((a, b) => a + b, 0)} / ${run.stack.alice.messagesFrom(BOT_JID).length}`,
     ],
     ["report mails (decrypted with gpg)", String([...mails.reports.values()].reduce((a, b) => a + b, 0))],
     [
@@ -206,8 +221,78 @@ export function checkSoak(run: SoakRun, mails: MailTally): SoakResult {
     ],
     ["result", failures.length === 0 ? "PASS" : `FAIL (${failures.length})`],
   ];
-  const summary = ["| measure | value |", "| --- | --- |", ...rows.map(([a, b]) => `| ${a} | ${b} |`)].join("\n");
+  const table = ["| measure | value |", "| --- | --- |", ...rows.map(([a, b]) => `| ${a} | ${b} |`)];
+  const detail = uncertainDetail(run).map((l) => `- ${l}`);
+  const summary = [
+    ...table,
+    "",
+    "Uncertain frames by fault (frame index, ✓ became a reading, ✗ lost):",
+    ...detail,
+  ].join("\n");
   return { failures, summary };
+}
+
+/**
+ * Every uncertain frame must name the fault that made it so; each fault may lose at most its bound (the frames in
+ * flight when it struck, plus at most PROBE_FRAMES while its path came back). Returns the breakdown by kind.
+ */
+function accountUncertain(run: SoakRun, failures: string[]): string {
+  const lost = new Map<number, number>();
+  const delivered = new Map<number, number>();
+  for (const feed of run.feeds) {
+    for (const u of feed.uncertainFrames()) {
+      const r = run.records[u.cause];
+      if (!r) {
+        failures.push(`${feed.meterId}: frame ${u.index} uncertain without a fault that explains it`);
+        continue;
+      }
+      const into = u.delivered ? delivered : lost;
+      into.set(r.id, (into.get(r.id) ?? 0) + 1);
+    }
+  }
+  const byKind = new Map<
+    string,
+    { frames: number; delivered: number; lost: number; bound: number; inFlight: number }
+  >();
+  for (const r of run.records) {
+    if (!r) continue;
+    const l = lost.get(r.id) ?? 0;
+    if (l > r.bound) {
+      failures.push(`${r.kind} at step ${r.step} (meter ${r.meter + 1}): ${l} uncertain frames lost, bound ${r.bound}`);
+    }
+    if (r.uncertain === 0 && r.inFlight === 0) continue;
+    const k = byKind.get(r.kind) ?? { frames: 0, delivered: 0, lost: 0, bound: 0, inFlight: 0 };
+    k.inFlight += r.inFlight;
+    byKind.set(r.kind, k);
+    k.frames += r.uncertain;
+    k.delivered += delivered.get(r.id) ?? 0;
+    k.lost += l;
+    k.bound += r.bound;
+  }
+  return (
+    [...byKind.entries()]
+      .map(([kind, k]) => `${kind} ${k.frames} → ${k.delivered} / ${k.lost} (≤ ${k.bound}; ${k.inFlight} in flight)`)
+      .join(", ") || "none"
+  );
+}
+
+/** One line per fault that made frames uncertain: what became of each of them. */
+export function uncertainDetail(run: SoakRun): string[] {
+  const lines: string[] = [];
+  for (const r of run.records) {
+    if (!r || (r.uncertain === 0 && r.inFlight === 0)) continue;
+    const fate = run.feeds
+      .flatMap((f, m) =>
+        f
+          .uncertainFrames()
+          .filter((u) => u.cause === r.id)
+          .map((u) => `${r.meter < 0 ? `m${m + 1}:` : ""}${u.index}${u.delivered ? "✓" : "✗"}`),
+      )
+      .join(" ");
+    const where = `${r.kind} step ${r.step}${r.meter >= 0 ? ` meter ${r.meter + 1}` : ""}`;
+    lines.push(`${where}, ${r.inFlight} in flight when it struck (may lose ${r.bound}): ${fate || "none uncertain"}`);
+  }
+  return lines;
 }
 
 export { tallyMails };

@@ -24,6 +24,12 @@ const PER_METER: ReadonlySet<FaultKind> = new Set([
   "key_change",
   "ingest_sigterm",
   "ingest_sigkill",
+  "ingest_sigterm_inflight",
+  "tcp_drop_inflight",
+  "serial_unplug_inflight",
+  "forged_frame",
+  "clock_jump",
+  "replay_after_restart",
 ]);
 
 /** Steps a fault occupies (outages and the key change run over several frames). */
@@ -50,8 +56,9 @@ export function planFaults(o: SoakOptions, steps: number, midnightSteps: readonl
     faults.push({ step, kind, meter });
   };
   const meterFor = (kind: FaultKind): number => {
-    if (kind === "serial_unplug") return serial;
-    if (kind === "tcp_drop") return rng.int(0, serial - 1);
+    if (kind === "serial_unplug" || kind === "serial_unplug_inflight") return serial;
+    // A forged telegram needs a socket to inject into: the TCP bridges.
+    if (kind === "tcp_drop" || kind === "tcp_drop_inflight" || kind === "forged_frame") return rng.int(0, serial - 1);
     return rng.int(0, o.meters - 1);
   };
   for (const kind of FAULT_KINDS) {

@@ -9,6 +9,8 @@ export const COUNTERS = [
   "replays",
   "skipped_bytes",
   "format_errors",
+  "plaintext_rejected",
+  "clock_suspect_readings",
 ] as const;
 export type Counter = (typeof COUNTERS)[number];
 export type Counts = Record<Counter, number>;
@@ -19,6 +21,8 @@ const zero = (): Counts => ({
   replays: 0,
   skipped_bytes: 0,
   format_errors: 0,
+  plaintext_rejected: 0,
+  clock_suspect_readings: 0,
 });
 
 export class IngestCounters {
@@ -48,9 +52,12 @@ export class IngestCounters {
     return Object.fromEntries(COUNTERS.map((c) => [c, this.base[c] + this.last[c]])) as Counts;
   }
 
-  /** The process is about to end: keep its last counters. */
-  async endLifetime(): Promise<void> {
-    await this.fetch();
+  /**
+   * The process is about to end: keep its last counters. `fetch: false` for a stop that must strike at once: the
+   * counters last fetched stand (every injection was confirmed in /healthz before the run went on).
+   */
+  async endLifetime(fetch = true): Promise<void> {
+    if (fetch) await this.fetch();
     this.base = this.total();
     this.last = zero();
   }

@@ -50,14 +50,19 @@ export async function tallyMails(smtp: SmtpSink, gpg: Gpg): Promise<MailTally> {
   return { reports, alerts, undecryptable, other };
 }
 
-/** Chat alerts by their visible text: `[severity] message` or `[cleared] message`. */
-export function tallyChat(alice: XmppUser, botJid: string): Map<string, number> {
-  const out = new Map<string, number>();
+/**
+ * Chat alerts by their visible text: `[severity] message` or `[cleared] message`; the running count in the
+ * ingest_auth text is replaced by N. Anything else the bot sent is returned in `other`.
+ */
+export function tallyChat(alice: XmppUser, botJid: string): { counts: Map<string, number>; other: string[] } {
+  const counts = new Map<string, number>();
+  const other: string[] = [];
   for (const m of alice.messagesFrom(botJid)) {
-    const body = m.getChildText("body") ?? "";
+    const body = (m.getChildText("body") ?? "").replace(/\(\d+ so far\)/, "(N so far)");
     const active = /^\[(info|warning|critical)\] (.*) \(since [^)]*\)$/s.exec(body);
-    if (active) inc(out, `${active[1]}|${active[2]}`);
-    else if (body.startsWith("[cleared] ")) inc(out, `cleared|${body.slice(10)}`);
+    if (active) inc(counts, `${active[1]}|${active[2]}`);
+    else if (body.startsWith("[cleared] ")) inc(counts, `cleared|${body.slice(10)}`);
+    else other.push(body.slice(0, 200));
   }
-  return out;
+  return { counts, other };
 }

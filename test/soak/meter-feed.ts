@@ -5,10 +5,12 @@
  *
  * Fate of a frame, decided when it is written:
  *  - `sent`: written whole to a connected source while its ingest ran → must become exactly one reading;
- *  - `uncertain`: written while the path was coming back (probe after a drop, unplug or restart) or in flight when
- *    the ingest was SIGKILLed → at most one reading;
+ *  - `uncertain`: written while the path was coming back (at most PROBE_FRAMES per fault after a drop, unplug or
+ *    restart) or in flight when a fault struck (ingest killed or stopped, bridge dropped, cable pulled, broker
+ *    killed) → at most one reading; each carries the id of the fault that may lose it (`causeOf`);
  *  - `lost`: not written (bridge without client, cable pulled, ingest down) → no reading;
- *  - `corrupt`: destroyed on purpose (flipped byte, bad CRC, cut short, wrong key) → no reading, counted by ingest.
+ *  - `corrupt`: destroyed or forged on purpose (flipped byte, bad CRC, cut short, wrong key, meter time years
+ *    ahead) → no reading, counted by ingest.
  */
 import { encryptTelegram } from "@smarty/p1";
 import { MeterSimulator, type SimulatedFrame } from "@smarty/simulator";
@@ -45,6 +47,13 @@ export class MeterFeed {
   readonly importKwh: Float64Array;
   readonly exportKwh: Float64Array;
   private readonly fate: Uint8Array;
+  /** Fault id that made a frame uncertain (-1: none). */
+  private readonly cause: Int32Array;
+  /** Sag counters L1–L3 per frame (3 entries a frame), as the telegram shows them. */
+  readonly sags: Int32Array;
+  readonly powerFailures: Int32Array;
+  /** The grid operator's long message per frame (0-0:96.13.0). */
+  readonly messages: string[] = [];
   readonly received: Uint16Array;
   private readonly writtenAt: Float64Array;
   readonly latencies: number[] = [];
@@ -56,7 +65,6 @@ export class MeterFeed {
   /** Second and later readings of a frame, with the MQTT DUP flag of their delivery. */
   readonly duplicates: { index: number; redelivered: boolean; at: number }[] = [];
   private produced = 0;
-  private lastReceived = -1;
   /** Bytes of the last frames written, for a replay. */
   readonly written = new Map<number, Buffer>();
 
@@ -71,6 +79,9 @@ export class MeterFeed {
     this.importKwh = new Float64Array(o.frames);
     this.exportKwh = new Float64Array(o.frames);
     this.fate = new Uint8Array(o.frames);
+    this.cause = new Int32Array(o.frames).fill(-1);
+    this.sags = new Int32Array(o.frames * 3);
+    this.powerFailures = new Int32Array(o.frames);
     this.received = new Uint16Array(o.frames);
     this.writtenAt = new Float64Array(o.frames);
   }
@@ -86,6 +97,11 @@ export class MeterFeed {
     this.time[i] = f.time;
     this.importKwh[i] = f.truth.energy_import_kwh;
     this.exportKwh[i] = f.truth.energy_export_kwh;
+    f.truth.voltage_sags.forEach((n, p) => {
+      this.sags[i * 3 + p] = n;
+    });
+    this.powerFailures[i] = Number(f.spec.values.power_failures ?? 0);
+    this.messages[i] = f.truth.long_message;
     return f;
   }
 
@@ -97,9 +113,15 @@ export class MeterFeed {
     return FATES[(this.fate[i] ?? 0) - 1];
   }
 
-  /** Records the fate and writes the bytes when the path is connected. */
-  async write(i: number, bytes: Buffer, fate: Fate): Promise<void> {
+  /** The fault that may lose an uncertain frame, or -1. */
+  causeOf(i: number): number {
+    return this.cause[i] ?? -1;
+  }
+
+  /** Records the fate (and for an uncertain frame the fault that may lose it) and writes the bytes. */
+  async write(i: number, bytes: Buffer, fate: Fate, cause = -1): Promise<void> {
     this.fate[i] = FATE_CODE[fate];
+    if (fate === "uncertain") this.cause[i] = cause;
     if (fate === "lost") return;
     this.writtenAt[i] = performance.now();
     if (fate === "sent") this.pendingSent++;
@@ -113,14 +135,38 @@ export class MeterFeed {
     this.fate[i] = FATE_CODE.corrupt;
   }
 
-  /** A SIGKILL: frames sent but not yet confirmed may or may not have been published. */
-  inFlightBecomeUncertain(): void {
-    for (let i = this.lastReceived + 1; i < this.produced; i++) {
-      if (this.fate[i] === FATE_CODE.sent && this.received[i] === 0) {
-        this.fate[i] = FATE_CODE.uncertain;
-        this.pendingSent--;
+  /** Frames sent whose reading has not come back yet. */
+  inFlight(): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < this.produced; i++) {
+      if (this.fate[i] === FATE_CODE.sent && this.received[i] === 0) out.push(i);
+    }
+    return out;
+  }
+
+  /**
+   * A fault struck with frames in flight (ingest killed or stopped, bridge dropped, cable pulled, broker killed):
+   * they may or may not become readings. Returns how many were marked, each with the fault's id.
+   */
+  inFlightBecomeUncertain(cause: number): number {
+    const frames = this.inFlight();
+    for (const i of frames) {
+      this.fate[i] = FATE_CODE.uncertain;
+      this.cause[i] = cause;
+      this.pendingSent--;
+    }
+    return frames.length;
+  }
+
+  /** Every uncertain frame with its fault and whether it became a reading. */
+  uncertainFrames(): { index: number; cause: number; delivered: boolean }[] {
+    const out: { index: number; cause: number; delivered: boolean }[] = [];
+    for (let i = 0; i < this.produced; i++) {
+      if (this.fate[i] === FATE_CODE.uncertain) {
+        out.push({ index: i, cause: this.cause[i] ?? -1, delivered: (this.received[i] ?? 0) > 0 });
       }
     }
+    return out;
   }
 
   /** A reading came back with this frame counter. */
@@ -140,7 +186,6 @@ export class MeterFeed {
     if ((this.received[i] ?? 0) > 1) {
       this.duplicates.push({ index: i, redelivered, at: Date.now() });
     }
-    this.lastReceived = Math.max(this.lastReceived, i);
     const fate = this.fateOf(i);
     if (this.received[i] === 1 && fate === "sent") {
       this.pendingSent--;

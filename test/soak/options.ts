@@ -21,6 +21,15 @@ export const FAULT_KINDS = [
   "ingest_sigkill",
   "notifier_sigterm",
   "notifier_sigkill",
+  // Faults struck with frames in flight (the ones above wait until the pipeline has taken every frame).
+  "broker_kill",
+  "ingest_sigterm_inflight",
+  "tcp_drop_inflight",
+  "serial_unplug_inflight",
+  // Hostile input.
+  "forged_frame",
+  "clock_jump",
+  "replay_after_restart",
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 

@@ -14,7 +14,27 @@ import type { FaultKind, SoakOptions } from "./options.js";
 import { SerialCable, TcpBridge } from "./paths.js";
 import { Recorder } from "./recorder.js";
 import { type Stack, startStack } from "./stack.js";
+import { importRaised, yearsAhead } from "./telegram-edit.js";
 import { until } from "./wait.js";
+
+/** Frames written while a path comes back, before a reading proves it: uncertain, at most this many per fault. */
+export const PROBE_FRAMES = 2;
+
+/** One injected fault and the uncertain frames it answers for. */
+export interface FaultRecord {
+  readonly id: number;
+  /** `start`: the first frames of a meter, before its ingest proved the path. */
+  readonly kind: FaultKind | "start";
+  readonly step: number;
+  /** Meter index, -1 for a shared daemon. */
+  readonly meter: number;
+  /** Frames it made uncertain: in flight when it struck, and probes when the path came back. */
+  uncertain: number;
+  /** How many of them it may lose: the frames in flight it caught plus at most PROBE_FRAMES probes. */
+  bound: number;
+  /** Frames written and not yet a reading when it struck (0 for faults that wait until the pipeline is idle). */
+  inFlight: number;
+}
 
 export interface SoakRun {
   readonly options: SoakOptions;
@@ -25,6 +45,8 @@ export interface SoakRun {
   readonly midnights: number[];
   readonly dstDay: number;
   readonly faults: Fault[];
+  /** Every fault injected, by id (the cause recorded with each uncertain frame). */
+  readonly records: FaultRecord[];
   readonly injected: Map<FaultKind | "dst_change", number>;
   /** Report requests: closed day start → reply received. */
   readonly reports: Map<number, boolean>;
@@ -79,8 +101,29 @@ export async function runSoak(o: SoakOptions, log: (line: string) => void = () =
     for (const s of stack.services) s.sampleRss();
   }, 1000);
 
-  // Per-meter state.
-  const probe = feeds.map(() => true);
+  const records: FaultRecord[] = [];
+  // Per-meter state. A probe: the path is coming back after fault `cause`; `left` uncertain frames may still go.
+  const probe = feeds.map((): { cause: number; left: number } | undefined => undefined);
+  const probeAfter = (m: number, cause: number) => {
+    probe[m] = { cause, left: PROBE_FRAMES };
+    const r = records[cause];
+    if (r) r.bound += PROBE_FRAMES;
+  };
+  const struck = (cause: number, meters: readonly MeterFeed[]) => {
+    const r = records[cause];
+    if (r) r.inFlight += meters.reduce((a, f) => a + f.inFlight().length, 0);
+  };
+  const caught = (cause: number, frames: number) => {
+    const r = records[cause];
+    if (!r) return;
+    r.uncertain += frames;
+    r.bound += frames;
+  };
+  // A frame captured before an ingest restart, written again as soon as the new process reads its source.
+  const replayOnReturn = feeds.map((): Buffer | undefined => undefined);
+  // Faults that strike right after this step's frame of their meter is written (-1: after every meter's frame).
+  const midFlight = new Map<number, (() => Promise<void>)[]>();
+  const strikeAfter = (m: number, fn: () => Promise<void>) => midFlight.set(m, [...(midFlight.get(m) ?? []), fn]);
   const ingestDown = feeds.map(() => false);
   const wrongKeyLeft = feeds.map(() => 0);
   // Step from which an injected corruption can be confirmed in /healthz (a cut frame shows when the next one came).
@@ -97,20 +140,25 @@ export async function runSoak(o: SoakOptions, log: (line: string) => void = () =
   let brokerDown = false;
   const faultLog: { at: number; kind: string; step: number }[] = [];
   let pacingTimeouts = 0;
+  let stuck = false;
 
-  const restartIngest = async (m: number, signal: NodeJS.Signals, step: number) => {
+  const restartIngest = async (m: number, signal: NodeJS.Signals, step: number, id: number, inFlight = false) => {
     const svc = stack.ingests[m];
     const c = counters[m];
-    if (!svc || !c) return;
-    if (signal === "SIGTERM") await until(() => (feeds[m]?.pendingSent ?? 0) === 0, 20_000);
-    await c.endLifetime();
+    const feed = feeds[m];
+    if (!svc || !c || !feed) return;
+    if (signal === "SIGTERM" && !inFlight) await until(() => feed.pendingSent === 0, 20_000);
+    // A kill or a stop with frames in flight strikes at once: no /healthz round trip that would let them land.
+    await c.endLifetime(signal === "SIGTERM" && !inFlight);
+    struck(id, [feed]);
     ingestDown[m] = true;
     await svc.stop(signal);
-    if (signal === "SIGKILL") feeds[m]?.inFlightBecomeUncertain();
+    // Killed, or stopped before it read what was on its socket: those frames may be gone.
+    if (signal === "SIGKILL" || inFlight) caught(id, feed.inFlightBecomeUncertain(id));
     at(step + 5, () => {
       svc.start();
       ingestDown[m] = false;
-      probe[m] = true;
+      probeAfter(m, id);
       if (paths[m]?.kind === "serial") {
         let answeredAt = 0;
         gateOn(m, async () => {
@@ -121,7 +169,8 @@ export async function runSoak(o: SoakOptions, log: (line: string) => void = () =
     });
   };
 
-  const apply = async (f: Fault, step: number) => {
+  const apply = async (f: Fault, step: number, id: number) => {
+    records[id] = { id, kind: f.kind, step, meter: f.meter, uncertain: 0, bound: 0, inFlight: 0 };
     count(f.kind);
     faultLog.push({ at: Date.now(), kind: f.kind, step });
     log(`step ${step}: ${f.kind}${f.meter >= 0 ? ` (meter ${f.meter + 1})` : ""}`);
@@ -152,32 +201,81 @@ export async function runSoak(o: SoakOptions, log: (line: string) => void = () =
       case "notifier_sigkill":
         await stack.notifier.restart("SIGKILL");
         return;
-      case "ingest_sigterm":
-        return restartIngest(m, "SIGTERM", step);
-      case "ingest_sigkill":
-        return restartIngest(m, "SIGKILL", step);
-      case "tcp_drop": {
-        const bridge = paths[m] as TcpBridge;
-        await until(() => (feeds[m]?.pendingSent ?? 0) === 0, 20_000);
-        await bridge.drop();
-        at(step + 5, async () => {
-          await bridge.restore();
-          probe[m] = true;
+      case "broker_kill":
+        // SIGKILL with readings in flight: what the broker took since its last autosave (1 s) dies with it.
+        strikeAfter(-1, async () => {
+          brokerDown = true;
+          struck(id, feeds);
+          await stack.mosquitto.crash();
+          for (const feed of feeds) caught(id, feed.inFlightBecomeUncertain(id));
+          at(step + 5, async () => {
+            await stack.mosquitto.resume();
+            brokerDown = false;
+          });
         });
         return;
+      case "ingest_sigterm":
+        return restartIngest(m, "SIGTERM", step, id);
+      case "ingest_sigkill":
+        return restartIngest(m, "SIGKILL", step, id);
+      case "ingest_sigterm_inflight":
+        strikeAfter(m, () => restartIngest(m, "SIGTERM", step, id, true));
+        return;
+      case "replay_after_restart": {
+        // A frame the ingest published before its restart, sent again first thing after it: must be refused.
+        const feed = feeds[m];
+        await until(() => (feed?.pendingSent ?? 0) === 0, 20_000);
+        const old = feed?.written.get(step - 3);
+        if (!feed || !old || feed.fateOf(step - 3) !== "sent" || !feed.isReceived(step - 3)) {
+          problems.push(`replay after restart at step ${step} on meter ${m + 1} had no published frame to replay`);
+          return;
+        }
+        await restartIngest(m, "SIGTERM", step, id);
+        replayOnReturn[m] = old;
+        return;
       }
-      case "serial_unplug": {
+      case "tcp_drop":
+      case "tcp_drop_inflight": {
+        const bridge = paths[m] as TcpBridge;
+        const drop = async () => {
+          struck(id, feeds.slice(m, m + 1));
+          await bridge.drop();
+          if (f.kind === "tcp_drop_inflight") caught(id, feeds[m]?.inFlightBecomeUncertain(id) ?? 0);
+          at(step + 5, async () => {
+            await bridge.restore();
+            probeAfter(m, id);
+          });
+        };
+        if (f.kind === "tcp_drop_inflight") strikeAfter(m, drop);
+        else {
+          await until(() => (feeds[m]?.pendingSent ?? 0) === 0, 20_000);
+          await drop();
+        }
+        return;
+      }
+      case "serial_unplug":
+      case "serial_unplug_inflight": {
         const cable = paths[m] as SerialCable;
         const c = counters[m];
-        await until(() => (feeds[m]?.pendingSent ?? 0) === 0, 20_000);
-        await c?.fetch();
-        const before = c?.reconnects ?? 0;
-        await cable.unplug();
-        at(step + 5, async () => {
-          await cable.replug();
-          probe[m] = true;
-          gateOn(m, async () => (await c?.fetch()) !== undefined && (c?.reconnects ?? 0) > before);
-        });
+        const unplug = async () => {
+          const before = c?.reconnects ?? 0;
+          struck(id, feeds.slice(m, m + 1));
+          await cable.unplug();
+          if (f.kind === "serial_unplug_inflight") caught(id, feeds[m]?.inFlightBecomeUncertain(id) ?? 0);
+          at(step + 5, async () => {
+            await cable.replug();
+            probeAfter(m, id);
+            gateOn(m, async () => (await c?.fetch()) !== undefined && (c?.reconnects ?? 0) > before);
+          });
+        };
+        if (f.kind === "serial_unplug_inflight") {
+          await c?.fetch();
+          strikeAfter(m, unplug);
+        } else {
+          await until(() => (feeds[m]?.pendingSent ?? 0) === 0, 20_000);
+          await c?.fetch();
+          await unplug();
+        }
         return;
       }
       case "key_change":
@@ -209,6 +307,13 @@ export async function runSoak(o: SoakOptions, log: (line: string) => void = () =
       return;
     }
     const action = actions.get(`${step}/${m}`);
+    const replay = replayOnReturn[m];
+    if (replay) {
+      replayOnReturn[m] = undefined;
+      c.expected.replays++;
+      confirmFrom[m] = step;
+      await feed.path.write(replay);
+    }
     if (wrongKeyLeft[m] ?? 0) {
       wrongKeyLeft[m] = (wrongKeyLeft[m] ?? 1) - 1;
       feed.markCorrupt(step);
@@ -218,6 +323,21 @@ export async function runSoak(o: SoakOptions, log: (line: string) => void = () =
       return;
     }
     const good = feed.encrypt(f);
+    if (action === "clock_jump") {
+      // Genuine key and frame counter, meter time five years ahead: held back by ingest, never published.
+      feed.markCorrupt(step);
+      c.expected.clock_suspect_readings++;
+      confirmFrom[m] = step;
+      await feed.path.write(feed.encrypt(f, undefined, yearsAhead(f.telegram, 5)));
+      return;
+    }
+    if (action === "forged_frame") {
+      // Someone on the bridge's network writes a plaintext telegram for this meter, same time as the genuine
+      // one, 500 kWh more: refused while a key is set; had it been taken, the genuine frame would be stale.
+      c.expected.plaintext_rejected++;
+      confirmFrom[m] = step;
+      await feed.path.write(Buffer.from(importRaised(f.telegram, 500), "latin1"));
+    }
     if (action === "corrupt_bytes") {
       const bad = Buffer.from(good);
       const pos = rng.int(18, bad.length - 13);
@@ -254,8 +374,14 @@ export async function runSoak(o: SoakOptions, log: (line: string) => void = () =
       confirmFrom[m] = step;
       await feed.path.write(junk);
     }
-    const fate = probe[m] ? "uncertain" : "sent";
-    await feed.write(step, good, fate);
+    const p = probe[m];
+    if (p) {
+      p.left--;
+      caught(p.cause, 1);
+      const r = records[p.cause];
+      if (r) r.bound--; // counted in the probe allowance already
+    }
+    await feed.write(step, good, p ? "uncertain" : "sent", p?.cause);
     if (action === "replayed_frame") {
       const old = feed.written.get(step - 3);
       if (old && feed.fateOf(step - 3) === "sent") {
@@ -264,14 +390,25 @@ export async function runSoak(o: SoakOptions, log: (line: string) => void = () =
         await feed.path.write(old);
       } else problems.push(`replay at step ${step} on meter ${m + 1} had no confirmed frame to replay`);
     }
-    if (probe[m] && (await until(() => feed.isReceived(step), 400))) probe[m] = false;
+    // A reading proves the path; after PROBE_FRAMES unproven frames, every further frame must arrive.
+    if (p && ((await until(() => feed.isReceived(step), 5000)) || p.left <= 0)) probe[m] = undefined;
   };
 
   const flow = async (step: number) => {
+    // A service that died on its own ends the run: the frames behind it would only be waited for.
+    const died = stack.services.find((svc) => svc.lifetimes.some((l) => l.end && !l.end.expected));
+    if (died) {
+      problems.push(`${died.name} exited on its own at step ${step}: run stopped`);
+      stuck = true;
+      return;
+    }
     if (brokerDown) return;
     for (const [m, feed] of feeds.entries()) {
       if (!(await until(() => feed.pendingSent <= o.window, 30_000))) {
-        problems.push(`meter ${m + 1}: ${feed.pendingSent} frames unconfirmed for 30 s at step ${step}`);
+        // The pipeline stopped taking this meter's frames (e.g. a forged reading moved its state ahead): every
+        // further step would wait as long again, so the run ends here and is judged as it stands.
+        problems.push(`meter ${m + 1}: ${feed.pendingSent} frames unconfirmed for 30 s at step ${step}: run stopped`);
+        stuck = true;
         break;
       }
       const from = confirmFrom[m];
@@ -285,6 +422,7 @@ export async function runSoak(o: SoakOptions, log: (line: string) => void = () =
           Object.assign(c.expected, c.total());
         }
       }
+      if (ingestDown[m]) continue;
       const behind = feed.time[Math.max(0, step - 2 * o.window)] ?? 0;
       const ok = await until(() => (recorder.notifierDay.get(feed.meterId)?.lastReadingAt ?? 0) >= behind, 3000);
       if (!ok) pacingTimeouts++;
@@ -313,23 +451,51 @@ export async function runSoak(o: SoakOptions, log: (line: string) => void = () =
     }
   };
 
-  let fi = 0;
-  for (let step = 0; step < steps; step++) {
-    for (const fn of later.get(step) ?? []) await fn();
-    later.delete(step);
-    while (fi < faults.length && (faults[fi]?.step ?? Infinity) <= step) await apply(faults[fi++] as Fault, step);
-    for (let m = 0; m < feeds.length; m++) await emit(m, step);
-    if ((feeds[0]?.time[step] ?? 0) === dstStart(2026)) count("dst_change");
-    await flow(step);
-    const day = midnightSteps.indexOf(step);
-    if (day > 0) await requestReport(day);
-    if (o.verbose && step % 1440 === 0) log(`step ${step}/${steps} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  const stopAll = async () => {
+    await recorder.stop();
+    await stack.stop();
+    for (const p of paths) await p.stop();
+  };
+  try {
+    // The first frames go out while the ingests are still opening their sources: probes too.
+    for (let m = 0; m < feeds.length; m++) {
+      const id = faults.length + m;
+      records[id] = { id, kind: "start", step: 0, meter: m, uncertain: 0, bound: 0, inFlight: 0 };
+      probeAfter(m, id);
+    }
+    let fi = 0;
+    for (let step = 0; step < steps; step++) {
+      if (stuck) break;
+      for (const fn of later.get(step) ?? []) await fn();
+      later.delete(step);
+      while (fi < faults.length && (faults[fi]?.step ?? Infinity) <= step) {
+        await apply(faults[fi] as Fault, step, fi);
+        fi++;
+      }
+      for (let m = 0; m < feeds.length; m++) {
+        await emit(m, step);
+        for (const fn of midFlight.get(m) ?? []) await fn();
+        midFlight.delete(m);
+      }
+      for (const fn of midFlight.get(-1) ?? []) await fn();
+      midFlight.delete(-1);
+      if ((feeds[0]?.time[step] ?? 0) === dstStart(2026)) count("dst_change");
+      await flow(step);
+      const day = midnightSteps.indexOf(step);
+      if (day > 0) await requestReport(day);
+      if (o.verbose && step % 1440 === 0) log(`step ${step}/${steps} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+    }
+    for (const fns of later.values()) for (const fn of fns) await fn();
+    for (const feed of feeds) await until(() => feed.pendingSent === 0, stuck ? 1000 : 30_000);
+    for (const c of counters) await c.fetch();
+    if (pacingTimeouts > 0) log(`notifier pacing waited out ${pacingTimeouts} times`);
+  } catch (err) {
+    // Leave no service or daemon behind when the run itself breaks.
+    await stopAll().catch(() => undefined);
+    throw err;
+  } finally {
+    clearInterval(rss);
   }
-  for (const fns of later.values()) for (const fn of fns) await fn();
-  for (const feed of feeds) await until(() => feed.pendingSent === 0, 30_000);
-  for (const c of counters) await c.fetch();
-  if (pacingTimeouts > 0) log(`notifier pacing waited out ${pacingTimeouts} times`);
-  clearInterval(rss);
 
   return {
     options: o,
@@ -340,15 +506,12 @@ export async function runSoak(o: SoakOptions, log: (line: string) => void = () =
     midnights,
     dstDay,
     faults,
+    records,
     injected,
     reports,
     problems,
     faultLog,
     wallMs: Date.now() - t0,
-    async stop() {
-      await recorder.stop();
-      await stack.stop();
-      for (const p of paths) await p.stop();
-    },
+    stop: stopAll,
   };
 }

@@ -10,7 +10,7 @@ export async function soak(o: SoakOptions, log: (line: string) => void = () => u
   const run = await runSoak(o, log);
   try {
     // Let the outbox deliver what the last faults held back: wait until the mail and chat counts stop changing.
-    const want = expectedNotifications(run.recorder.alerts);
+    const want = expectedNotifications(run.feeds, run.faults);
     const wantMails = run.reports.size * o.meters + [...want.email.values()].reduce((a, b) => a + b, 0);
     const deadline = Date.now() + 60_000;
     let last = -1;

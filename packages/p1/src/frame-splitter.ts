@@ -16,6 +16,7 @@
  * | 13+L-12| 12    | GCM tag                                   |
  *
  * Plaintext telegrams (DSMR 5.0.2 §6.2) run from `/` to `!` followed by four hex CRC digits (absent before DSMR 4).
+ * A `/` counts as the start of one only when the identification `XXXZ` follows it (three letters, a digit).
  *
  * The output is the same whatever the chunking: every decision uses only bytes inside the candidate frame.
  * A frame cut short and followed by a new one is detected by the next header inside its body (same system title
@@ -54,6 +55,22 @@ const LF = 0x0a;
 export const ENCRYPTED_HEADER_BYTES = 18;
 /** Header fields after L (security control + frame counter) plus the 12-byte tag: the smallest valid L. */
 const MIN_LENGTH_FIELD = 5 + 12;
+
+/** `/` and `XXXZ`: three letters of the manufacturer, then the baud rate character, a digit (DSMR 5.0.2 §6.2). */
+const IDENTIFICATION_BYTES = 5;
+
+function isLetter(b: number): boolean {
+  return (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a);
+}
+
+/** Checks the bytes of `/XXXZ` that are available (the parser's rule for the identification line). */
+function identificationPlausible(buf: Buffer, at: number, n: number): boolean {
+  for (let k = 1; k < n; k++) {
+    const b = buf[at + k]!;
+    if (k < 4 ? !isLetter(b) : !(b >= 0x30 && b <= 0x39)) return false;
+  }
+  return true;
+}
 
 function isHexDigit(b: number): boolean {
   return (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66);
@@ -187,6 +204,16 @@ export class FrameSplitter {
     const buf = this.buf;
     const start = this.pos;
     const end = this.fill;
+    if (this.scanned === 0) {
+      // A '/' in line noise (the tail of a frame cut off by a restart, ciphertext) is not a telegram: it must open a
+      // DSMR identification line, `/XXXZ` (DSMR 5.0.2 §6.2). Otherwise a later '!' would make it one.
+      const avail = Math.min(end - start, IDENTIFICATION_BYTES);
+      if (!identificationPlausible(buf, start, avail)) {
+        this.addJunk(1);
+        return true;
+      }
+      if (avail < IDENTIFICATION_BYTES) return atEnd ? this.giveUp() : false;
+    }
     for (let i = start + Math.max(1, this.scanned); i < end; i++) {
       const b = buf[i]!;
       if (b === SLASH || b === TAG) {

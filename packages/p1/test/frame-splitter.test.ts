@@ -147,12 +147,26 @@ describe("plaintext streams", () => {
   });
 
   it("skips a candidate longer than maxFrameBytes and keeps memory bounded", () => {
-    const events = split([Buffer.from(`/${"x".repeat(5000)}`), v5], 1024);
+    const events = split([Buffer.from(`/ABC5${"x".repeat(5000)}`), v5], 1024);
     expect(events[0]).toEqual({ skip: { reason: "oversize", bytes: 1024, offset: 0 } });
     expect(events.at(-1)).toMatchObject({ frame: { kind: "plaintext" } });
     const splitter = new FrameSplitter({ maxFrameBytes: 1024, onFrame: () => undefined });
     for (let i = 0; i < 100; i++) splitter.push(Buffer.alloc(100, 0x41));
     expect(splitter.pendingBytes).toBeLessThanOrEqual(1024 + 100);
+  });
+
+  it("takes a '/' without a DSMR identification after it for junk, also when a '!' follows", () => {
+    // The tail of an encrypted frame (random ciphertext) with a '/' and a later '!' in it, then a telegram.
+    const noise = Buffer.from("\x13\x8a/\xc4\x01\x7fq!\x9e\x00/ab!12/AB\x005!", "latin1");
+    const stream = Buffer.concat([noise, v5]);
+    const expected = [
+      { skip: { reason: "junk", bytes: noise.length, offset: 0 } },
+      { frame: { kind: "plaintext", offset: noise.length, hex: v5.subarray(0, v5.length - 2).toString("hex") } },
+    ];
+    expect(split([stream])).toEqual(expected);
+    expect(split([...stream].map((b) => Uint8Array.of(b)))).toEqual(expected);
+    // At the end of the stream as well.
+    expect(split([Buffer.from("x/1ab!")])).toEqual([{ skip: { reason: "junk", bytes: 6, offset: 0 } }]);
   });
 
   it("gives the same output for every split point", () => {

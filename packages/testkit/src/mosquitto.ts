@@ -30,6 +30,8 @@ export interface Mosquitto {
   pause(): Promise<void>;
   /** Starts it again on the same port. */
   resume(): Promise<void>;
+  /** SIGKILL: the broker dies without saving; a resume() starts from what persistence last wrote. */
+  crash(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -81,6 +83,10 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
     },
     async resume() {
       await launch();
+    },
+    async crash() {
+      log += daemon.output();
+      await daemon.kill();
     },
     async stop() {
       await daemon.stop();

@@ -42,6 +42,38 @@ describe("Pipeline: plaintext frames while a P1 key is configured", () => {
     expect(logs.messages()).toContain("plaintext frame rejected: a P1 key is configured");
   });
 
+  it("counts line noise with a '/…!' in it as skipped bytes, not as a plaintext telegram", () => {
+    const { pipeline, readings, monitor } = setup();
+    pipeline.push(encryptedFrame(0));
+    // The tail of a frame left in a serial line: ciphertext bytes that happen to hold a '/' and, later, a '!'.
+    const tail = Buffer.concat([
+      encryptedFrame(1).subarray(-40, -30),
+      Buffer.from("/\x8a\xc4zq\x01!4e1c\x9e", "latin1"),
+    ]);
+    pipeline.push(tail);
+    pipeline.push(encryptedFrame(2));
+    expect(readings.map(essentials)).toEqual([expected(0), expected(2)]);
+    const c = monitor.counters;
+    expect(c.plaintext_rejected).toBe(0);
+    expect(c.crc_failures + c.format_errors + c.authentication_failures).toBe(0);
+    expect(c.skipped_bytes).toBe(tail.length);
+  });
+
+  it("counts a plaintext telegram with a wrong CRC as a CRC failure, not as a forged telegram", () => {
+    const { pipeline, readings, monitor } = setup();
+    const text = plainTelegram(3);
+    const bang = text.lastIndexOf("!");
+    const wrongCrc = `${text.slice(0, bang + 1)}${text.slice(bang + 1, bang + 5) === "0000" ? "0001" : "0000"}\r\n`;
+    pipeline.push(Buffer.from(wrongCrc, "latin1"));
+    // A DSMR 5 telegram that lost its CRC digits (DSMR 5.0.2 §6.2 requires them): a format error.
+    const noCrc = plainTelegram(4);
+    pipeline.push(Buffer.from(`${noCrc.slice(0, noCrc.lastIndexOf("!") + 1)}\r\n`, "latin1"));
+    expect(readings).toEqual([]);
+    expect(monitor.counters.plaintext_rejected).toBe(0);
+    expect(monitor.counters.crc_failures).toBe(1);
+    expect(monitor.counters.format_errors).toBe(1);
+  });
+
   it("applies to per-meter keys as well", () => {
     const { pipeline, readings, monitor } = setup({
       decoder: { keysBySystemTitle: new Map([[SYSTEM_TITLE_HEX, KEY]]) },

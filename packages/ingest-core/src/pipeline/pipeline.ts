@@ -103,6 +103,15 @@ export class Pipeline {
   private onFrame(frame: SplitFrame): void {
     const monitor = this.options.monitor;
     monitor.frameSeen();
+    let reading: Reading;
+    try {
+      reading = decodeFrame(frame, this.options.decoder).reading;
+    } catch (err) {
+      // A plaintext candidate that fails its CRC or does not parse is a damaged telegram, counted as such; only a
+      // valid one below is an attempt to pass a telegram without the key.
+      this.rejected(frame, err);
+      return;
+    }
     if (frame.kind === "plaintext" && this.plaintextRefused()) {
       monitor.plaintextRejected();
       this.burst.warn(
@@ -110,13 +119,6 @@ export class Pipeline {
         { kind: frame.kind, bytes: frame.bytes.length },
         "plaintext frame rejected: a P1 key is configured",
       );
-      return;
-    }
-    let reading: Reading;
-    try {
-      reading = decodeFrame(frame, this.options.decoder).reading;
-    } catch (err) {
-      this.rejected(frame, err);
       return;
     }
     if (frame.kind === "plaintext" && !this.sawPlaintext) {

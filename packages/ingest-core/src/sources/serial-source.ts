@@ -1,7 +1,8 @@
 /**
  * The meter's P1 port through a USB serial cable. Smarty meters send at 115200 baud 8N1 (Luxmetering P1 spec
- * v1.1.3 §3.1, as DSMR 5.0.2 §4.1). When the cable is pulled the kernel removes the device and reads fail with EIO:
- * serialport reports a disconnect and the port is reopened with back-off until the device comes back. A port can
+ * v1.1.3 §3.1, as DSMR 5.0.2 §4.1). When the cable is pulled the kernel hangs the device up: serialport reports a
+ * disconnect (a read under way at that moment returns 0 bytes, which tty-binding.ts turns into one) and the port is
+ * reopened with back-off until the device comes back. A port can
  * also die without any error (a hung USB-serial adapter, a pty whose other end went away): like a TCP bridge, a port
  * with no byte for `idleTimeoutMs` (60 s: six missed 10 s telegrams) is treated as lost and reopened.
  */
@@ -9,8 +10,12 @@ import type { TimerHandle } from "@smarty/service-kit";
 import type { SerialPort } from "serialport";
 import { ReconnectingSource, type ReconnectOptions } from "./byte-source.js";
 import type { SourceSpec } from "./source-url.js";
+import { hangupAwareBinding } from "./tty-binding.js";
 
 export type SerialSpec = Extract<SourceSpec, { kind: "serial" }>;
+
+/** serialport's own binding, with reads that end at a hangup instead of spinning (tty-binding.ts). */
+let binding: typeof SerialPort.binding | undefined;
 
 export class SerialSource extends ReconnectingSource {
   readonly description: string;
@@ -43,14 +48,18 @@ export class SerialSource extends ReconnectingSource {
   protected async openOnce(): Promise<void> {
     // Loaded on first use: the native binding costs about 13 MB of RSS that TCP and file sources never need.
     const { SerialPort } = await import("serialport");
-    const port = new SerialPort({
+    binding ??= hangupAwareBinding(SerialPort.binding);
+    // `binding` is not in the options' type, but SerialPort passes it on to its stream (serialport 13).
+    const options = {
+      binding,
       path: this.spec.path,
       baudRate: this.spec.baudRate,
       dataBits: this.spec.dataBits,
       parity: this.spec.parity,
       stopBits: this.spec.stopBits,
       autoOpen: false,
-    });
+    };
+    const port = new SerialPort(options);
     return new Promise((resolve, reject) => {
       port.open((err) => {
         if (err) {

@@ -55,6 +55,31 @@ async function quietStop(c: Client): Promise<void> {
   }
 }
 
+/**
+ * `Client.start()` of @xmpp/connection 0.14 without its loose end: it waits for "online" with a promise that it
+ * abandons when opening the stream fails (its own 2 s timeout, a slow server), and any later "error" event of that
+ * client (a reset while it closes) then rejects that promise with no handler. The same steps, the wait handled.
+ */
+async function startClient(c: Client, service: string, domain: string): Promise<void> {
+  let onOnline: () => void = () => undefined;
+  let onError: (err: unknown) => void = () => undefined;
+  const online = new Promise<void>((resolve, reject) => {
+    onOnline = () => resolve();
+    onError = (err) => reject(err);
+  });
+  online.catch(() => undefined);
+  c.once("online", onOnline);
+  c.once("error", onError);
+  try {
+    await c.connect(service);
+    await c.open({ domain });
+    await online;
+  } finally {
+    c.off("online", onOnline);
+    c.off("error", onError);
+  }
+}
+
 const NS_PING = "urn:xmpp:ping";
 
 export class XmppConnection implements Component {
@@ -182,7 +207,8 @@ export class XmppConnection implements Component {
       );
     });
     try {
-      await Promise.race([whileOpen(s, s.client.start()), timeout]);
+      const { service, domain } = this.o.settings;
+      await Promise.race([whileOpen(s, startClient(s.client, service, domain)), timeout]);
     } catch (err) {
       if (timer !== undefined) this.o.clock.clearTimeout(timer);
       if (this.session !== s) return;
