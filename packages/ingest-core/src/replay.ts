@@ -63,6 +63,7 @@ export async function replayCapture(options: ReplayOptions): Promise<ReplayResul
     service: "ingest",
     instance: options.instance ?? "replay",
     logger,
+    transient: true,
   });
   await mqtt.start();
   try {

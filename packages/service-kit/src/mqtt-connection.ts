@@ -36,6 +36,12 @@ export interface MqttConnectionOptions {
   readonly clock?: Clock;
   /** What the service does while the broker is away, logged once when an established connection is lost. */
   readonly whileAway?: string;
+  /**
+   * A one-off client (`smarty replay`), not a service that stays: a clean stop empties its retained status instead
+   * of leaving `offline`, so pages and alerts do not show a reader that was never meant to keep running. A crash
+   * still leaves the Last Will.
+   */
+  readonly transient?: boolean;
 }
 
 /** MQTT wildcard match (`+` one level, `#` the rest), MQTT 3.1.1 §4.7. */
@@ -180,7 +186,7 @@ export class MqttConnection extends EventEmitter<{ connect: []; close: []; error
     return { mqtt_messages: this.abandoned };
   }
 
-  /** Publishes `offline`, then disconnects. Safe to call when never connected. */
+  /** Publishes `offline` (a transient client: an empty retained status), then disconnects. Safe to call when never connected. */
   async stop(): Promise<void> {
     const client = this.client;
     if (!client) return;
@@ -189,7 +195,8 @@ export class MqttConnection extends EventEmitter<{ connect: []; close: []; error
     // The broker publishes the Last Will (`offline`) itself once it notices the lost connection.
     if (client.connected) {
       try {
-        await withTimeout(client.publishAsync(this.statusTopic, "offline", { qos: 1, retain: true }), 2000);
+        const last = this.options.transient ? "" : "offline";
+        await withTimeout(client.publishAsync(this.statusTopic, last, { qos: 1, retain: true }), 2000);
       } catch (err) {
         this.log.warn({ err: { message: (err as Error).message } }, "offline status not published");
       }

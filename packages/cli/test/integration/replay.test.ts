@@ -44,6 +44,27 @@ describe("smarty replay into a real mosquitto", () => {
     await sub.endAsync();
   });
 
+  it("leaves no retained status behind: a finished replay is not a reader that went offline", async () => {
+    const r = await runCliInProcess(
+      ["replay", capture, "--mqtt", broker.url, "--username", "cli", "--base-topic", "gone"],
+      { env: { SMARTY_KEY: KEY, MQTT_PASSWORD: "cli-Pw-42" } },
+    );
+    expect(r.code).toBe(0);
+    const sub = await mqtt.connectAsync(broker.url, { username: "cli", password: "cli-Pw-42", reconnectPeriod: 0 });
+    const statuses: string[] = [];
+    let sync = false;
+    sub.on("message", (topic, p, packet) => {
+      if (packet.retain && topic.endsWith("/status")) statuses.push(`${topic}=${p.toString()}`);
+      if (topic === "gone/sync") sync = true;
+    });
+    await sub.subscribeAsync(["gone/ingest/+/status", "gone/sync"], { qos: 1 });
+    // Retained messages arrive before the answer to a publish made after the subscription.
+    await sub.publishAsync("gone/sync", "x", { qos: 1 });
+    await waitFor(() => sync, 10_000, "sync message");
+    expect(statuses).toEqual([]);
+    await sub.endAsync();
+  });
+
   it("exits 2 when no frame authenticates", async () => {
     const r = await runCliInProcess(["replay", capture, "--mqtt", broker.url, "--base-topic", "wrong"], {
       env: { SMARTY_KEY: "0F0E0D0C0B0A09080706050403020100", MQTT_USERNAME: "cli", MQTT_PASSWORD: "cli-Pw-42" },
