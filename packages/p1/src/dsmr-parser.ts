@@ -20,6 +20,7 @@ export interface ParseOptions {
 }
 
 const SLASH = 0x2f;
+const OPEN = 0x28;
 const BANG = 0x21;
 
 /** Parses one telegram (bytes or text). Throws CrcError or FrameFormatError. */
@@ -106,6 +107,7 @@ function buildReading(
     }
     pos = eol;
     const kind = lookupCode(b, s, open, groups.hash);
+    if (kind?.def.valueOnNextLine === true) pos = continuation(b, pos, len, groups);
     if (kind === undefined) {
       const code = text.slice(s, open);
       obis[code] = parseGeneric(groups);
@@ -133,7 +135,7 @@ function buildReading(
     }
   }
 
-  const version = reading.p1_version ?? (obis["0-0:96.1.4"]?.value as string | number | undefined);
+  const version = reading.p1_version ?? reading.emucs_version;
   if (
     crc === null &&
     options.verifyCrc !== false &&
@@ -147,6 +149,21 @@ function buildReading(
   reading.version = version === undefined ? null : String(version);
   reading.mbus = finishMbus(channels);
   return reading as Reading;
+}
+
+/**
+ * DSMR 2.2/3.0 `0-n:24.3.0(…)(m3)` carries its value on the next line, `(00001.001)`: when the next line is groups
+ * only, they join the line's groups and the scan goes on after them; otherwise nothing changes.
+ */
+function continuation(b: Uint8Array, eol: number, len: number, groups: LineGroups): number {
+  let q = eol;
+  while (q < len && isSpace(b[q]!)) q++;
+  if (q >= len || b[q] !== OPEN) return eol;
+  const count = groups.count;
+  const next = scanGroups(b, q, len, groups, true);
+  if (next >= 0) return next;
+  groups.count = count;
+  return eol;
 }
 
 function pickMeterId(named: Record<string, unknown>, header: string): string {

@@ -51,6 +51,13 @@ const KINDS: readonly LineKind[] = (() => {
     }
   }
   for (const def of OBIS_REGISTRY) byCode.set(def.code, kindOf(def.code, def, 0));
+  // Some meters (Sagemcom XT211, Iskraemeco AM550) write electricity registers on B-field channel 1, `1-1:1.8.1`
+  // for `1-0:1.8.1` (IEC 62056-61 §5.3: B is the channel): the same row, unless the registry names the 1-1 code.
+  for (const def of OBIS_REGISTRY) {
+    if (!def.code.startsWith("1-0:")) continue;
+    const alias = `1-1:${def.code.slice(4)}`;
+    if (!byCode.has(alias)) byCode.set(alias, kindOf(alias, def, 0));
+  }
   return [...byCode.values()];
 })();
 
@@ -169,11 +176,12 @@ export class LineGroups {
 }
 
 /**
- * Reads the groups `(a)(b)…` from `open` to the end of the line into `groups`. Returns the index of the line's
- * `\n` (or `end`), or -1 when the line is not groups followed only by whitespace.
+ * Reads the groups `(a)(b)…` from `open` to the end of the line into `groups` (after the groups already there when
+ * `append`). Returns the index of the line's `\n` (or `end`), or -1 when the line is not groups followed only by
+ * whitespace.
  */
-export function scanGroups(b: Uint8Array, open: number, end: number, groups: LineGroups): number {
-  groups.count = 0;
+export function scanGroups(b: Uint8Array, open: number, end: number, groups: LineGroups, append = false): number {
+  if (!append) groups.count = 0;
   let i = open;
   while (i < end && b[i] === OPEN) {
     const start = i + 1;
