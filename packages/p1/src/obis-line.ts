@@ -92,6 +92,19 @@ export function lookupCode(b: Uint8Array, start: number, end: number, h: number)
   return undefined;
 }
 
+/**
+ * Whether `b[s…]` is the code of `kind` followed by `(`: a meter sends the same lines in the same order, so the code
+ * of a line is first compared with the code of the same line of the previous telegram, which skips the scan and the
+ * hash lookup of almost every line.
+ */
+export function codeAt(b: Uint8Array, s: number, end: number, kind: LineKind): number {
+  const code = kind.codeBytes;
+  const n = code.length;
+  if (s + n >= end || b[s + n] !== OPEN) return -1;
+  for (let i = 0; i < n; i++) if (code[i] !== b[s + i]) return -1;
+  return s + n;
+}
+
 /** Whitespace that String.prototype.trim removes, within latin1. */
 export function isSpace(c: number): boolean {
   return c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0;
@@ -140,10 +153,17 @@ export class LineGroups {
 
   constructor(
     /** The telegram bytes. */
-    readonly bytes: Uint8Array,
+    public bytes: Uint8Array,
     /** The same telegram as latin1 text (one character per byte), to cut strings from. */
-    readonly text: string,
+    public text: string,
   ) {}
+
+  /** Points this instance at another telegram, so one instance serves every parse. */
+  reset(bytes: Uint8Array, text: string): void {
+    this.bytes = bytes;
+    this.text = text;
+    this.count = 0;
+  }
 
   /** Group k as a string. */
   str(k: number): string {
