@@ -26,6 +26,7 @@ export const mbusReadingSchema = z.object({
 });
 
 const powerFailureEvent = z.object({ time: isoTime, duration_s: z.number() });
+const peakDemand = z.object({ month: isoTime, time: isoTime.nullable(), kw: z.number() });
 
 /** The schema of a registry row's named value, as the parser of packages/p1 sets it (`NamedValue` there). */
 function namedValueSchema(def: ObisDefinition): z.ZodType {
@@ -33,6 +34,7 @@ function namedValueSchema(def: ObisDefinition): z.ZodType {
   if (def.values !== undefined && def.values > 1) return z.union([z.number(), z.array(z.number().nullish())]);
   if (def.kind === "text" || def.kind === "version" || def.kind === "time") return z.string();
   if (def.kind === "log") return z.array(powerFailureEvent);
+  if (def.kind === "peak_log") return z.array(peakDemand);
   return z.number();
 }
 

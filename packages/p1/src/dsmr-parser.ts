@@ -9,7 +9,8 @@ import { crc16, formatCrc } from "./crc16.js";
 import { decodeHexText, namedValue, parseGeneric, parseKnown, parseMbus } from "./dsmr-values.js";
 import { CrcError, FrameFormatError } from "./errors.js";
 import { MBUS_CHANNELS, mbusDefaultUnit, mbusMedium } from "./mbus-registry.js";
-import { isSpace, LineGroups, lookupCode, scanCode, scanGroups } from "./obis-line.js";
+import { codeAt, isSpace, LineGroups, type LineKind, lookupCode, scanCode, scanGroups } from "./obis-line.js";
+import { ShapeCache } from "./object-shape.js";
 import type { MbusReading, ObisValue, Reading } from "./reading.js";
 
 export { decodeHexText };
@@ -20,6 +21,7 @@ export interface ParseOptions {
 }
 
 const SLASH = 0x2f;
+const OPEN = 0x28;
 const BANG = 0x21;
 
 /** Parses one telegram (bytes or text). Throws CrcError or FrameFormatError. */
@@ -62,6 +64,21 @@ export function parseTelegram(input: Uint8Array | string, options: ParseOptions 
 /** Mutable view of the reading while it is built; its key order is the order of the JSON form. */
 type ReadingDraft = { -readonly [K in keyof Reading]: Reading[K] } & Record<string, unknown>;
 
+/** The reading's core fields, first in its JSON form; the named values follow in telegram order. */
+const CORE_KEYS = ["meter_id", "time", "version", "header", "crc", "obis", "mbus", "unparsed", "unknown_codes"];
+const READING_SHAPES = new ShapeCache(CORE_KEYS);
+const OBIS_SHAPES = new ShapeCache([]);
+
+/**
+ * What the lines of the telegram being parsed gave, in telegram order, before the objects are made (object-shape.ts).
+ * Shared by every call: parsing is synchronous and never re-entered.
+ */
+const named = { keys: [] as string[], values: [] as unknown[], n: 0 };
+const lines = { codes: [] as string[], values: [] as ObisValue[], n: 0 };
+const groups = new LineGroups(Buffer.alloc(0), "");
+/** The meaning of each line of the previous telegram, by line number (see `codeAt`). */
+const previousKinds: (LineKind | undefined)[] = [];
+
 function buildReading(
   b: Uint8Array,
   text: string,
@@ -70,31 +87,27 @@ function buildReading(
   crc: string | null,
   options: ParseOptions,
 ): Reading {
-  const obis: Record<string, ObisValue> = {};
   const unparsed: string[] = [];
   const unknown: string[] = [];
   const channels: (Record<string, unknown> | undefined)[] = [];
-  // Core fields first with placeholders, named values appended in telegram order.
-  const reading: ReadingDraft = {
-    meter_id: "",
-    time: null,
-    version: null,
-    header,
-    crc,
-    obis,
-    mbus: [],
-    unparsed,
-    unknown_codes: unknown,
-  };
+  named.n = 0;
+  lines.n = 0;
   const len = text.length;
-  const groups = new LineGroups(b, text);
+  groups.reset(b, text);
   let pos = from;
-  for (;;) {
+  for (let line = 0; ; line++) {
     // Leading whitespace, line ends and empty lines are skipped in one go.
     while (pos < len && isSpace(b[pos]!)) pos++;
     if (pos >= len) break;
     const s = pos;
-    const open = scanCode(b, s, len, groups);
+    const predicted = previousKinds[line];
+    let open = predicted === undefined ? -1 : codeAt(b, s, len, predicted);
+    let kind: LineKind | undefined = predicted;
+    if (open < 0) {
+      open = scanCode(b, s, len, groups);
+      kind = open < 0 ? undefined : lookupCode(b, s, open, groups.hash);
+    }
+    previousKinds[line] = kind;
     const eol = open < 0 ? -1 : scanGroups(b, open, len, groups);
     if (eol < 0) {
       const nl = text.indexOf("\n", s);
@@ -105,19 +118,22 @@ function buildReading(
       continue;
     }
     pos = eol;
-    const kind = lookupCode(b, s, open, groups.hash);
+    if (kind?.def.valueOnNextLine === true) pos = continuation(b, pos, len, groups);
     if (kind === undefined) {
       const code = text.slice(s, open);
-      obis[code] = parseGeneric(groups);
+      addLine(code, parseGeneric(groups));
       unknown.push(code);
     } else if (kind.channel === 0) {
       const value = parseKnown(kind.def, groups);
-      obis[kind.code] = value;
+      addLine(kind.code, value);
       const nv = namedValue(kind.def, value);
-      if (nv !== undefined) reading[kind.def.key] = nv;
+      if (nv !== undefined) {
+        named.keys[named.n] = kind.def.key;
+        named.values[named.n++] = nv;
+      }
     } else {
       const value = parseMbus(kind.def, groups);
-      obis[kind.code] = value;
+      addLine(kind.code, value);
       let entry = channels[kind.channel];
       if (entry === undefined) {
         entry = {};
@@ -133,7 +149,19 @@ function buildReading(
     }
   }
 
-  const version = reading.p1_version ?? (obis["0-0:96.1.4"]?.value as string | number | undefined);
+  const obis = OBIS_SHAPES.create(lines.codes, lines.n) as Record<string, ObisValue>;
+  for (let i = 0; i < lines.n; i++) obis[lines.codes[i]!] = lines.values[i]!;
+  const reading = READING_SHAPES.create(named.keys, named.n) as ReadingDraft;
+  reading.header = header;
+  reading.crc = crc;
+  reading.obis = obis;
+  reading.unparsed = unparsed;
+  reading.unknown_codes = unknown;
+  for (let i = 0; i < named.n; i++) reading[named.keys[i]!] = named.values[i];
+  // Drop the references to this telegram's values: the scratch outlives the call.
+  named.values.fill(undefined, 0, named.n);
+  lines.values.length = 0;
+  const version = reading.p1_version ?? reading.emucs_version;
   if (
     crc === null &&
     options.verifyCrc !== false &&
@@ -147,6 +175,26 @@ function buildReading(
   reading.version = version === undefined ? null : String(version);
   reading.mbus = finishMbus(channels);
   return reading as Reading;
+}
+
+/**
+ * DSMR 2.2/3.0 `0-n:24.3.0(…)(m3)` carries its value on the next line, `(00001.001)`: when the next line is groups
+ * only, they join the line's groups and the scan goes on after them; otherwise nothing changes.
+ */
+function continuation(b: Uint8Array, eol: number, len: number, groups: LineGroups): number {
+  let q = eol;
+  while (q < len && isSpace(b[q]!)) q++;
+  if (q >= len || b[q] !== OPEN) return eol;
+  const count = groups.count;
+  const next = scanGroups(b, q, len, groups, true);
+  if (next >= 0) return next;
+  groups.count = count;
+  return eol;
+}
+
+function addLine(code: string, value: ObisValue): void {
+  lines.codes[lines.n] = code;
+  lines.values[lines.n++] = value;
 }
 
 function pickMeterId(named: Record<string, unknown>, header: string): string {

@@ -8,7 +8,7 @@
 import { DUMMY_MBUS_TIME, parseDsmrTime } from "./dsmr-time.js";
 import { LineGroups } from "./obis-line.js";
 import type { ObisDefinition } from "./obis-types.js";
-import type { ObisPart, ObisValue, PowerFailureEvent } from "./reading.js";
+import type { ObisPart, ObisValue, PeakDemand, PowerFailureEvent } from "./reading.js";
 import { convertUnit } from "./units.js";
 
 const MINUS = 0x2d;
@@ -142,6 +142,7 @@ function hexTextGroup(g: LineGroups, k: number): string {
 
 /** The `obis` entry of a registry row. */
 export function parseKnown(def: ObisDefinition, g: LineGroups): ObisValue {
+  if (def.timed === true && g.count === 2) return timedValue(g, 0, partAt(g, 1, def.unit));
   switch (def.kind) {
     case "text":
       return { value: def.hexText ? hexTextGroup(g, 0) : g.str(0) };
@@ -151,7 +152,8 @@ export function parseKnown(def: ObisDefinition, g: LineGroups): ObisValue {
       const t = g.str(0);
       return { value: parseDsmrTime(t) ?? t };
     }
-    case "log": {
+    case "log":
+    case "peak_log": {
       const values = parts(g);
       return { value: values[0]!.value as number, values };
     }
@@ -175,6 +177,8 @@ export function namedValue(def: ObisDefinition, v: ObisValue): unknown {
   switch (def.kind) {
     case "log":
       return powerFailureEvents(v.values ?? []);
+    case "peak_log":
+      return peakDemands(v.values ?? []);
     case "time":
       return typeof v.value === "string" && v.value.includes("T") ? v.value : undefined;
     case "text":
@@ -201,16 +205,49 @@ function powerFailureEvents(values: readonly ObisPart[]): PowerFailureEvent[] {
   return events;
 }
 
-/** The `obis` entry of an M-Bus channel line (`0-n:…`). */
-export function parseMbus(def: ObisDefinition, g: LineGroups): ObisValue {
-  if (def.key === "equipment_id") return { value: hexTextGroup(g, 0) };
-  if (def.key !== "value") return partAt(g, 0);
-  const reading: ObisPart = g.count > 1 ? partAt(g, 1) : { value: "" };
-  const t = g.str(0);
+/** A time as the text of a part: numbers are a TST without S/W whose leading zeros the number lost. */
+function partTime(p: ObisPart): string | undefined {
+  return parseDsmrTime(typeof p.value === "number" ? String(p.value).padStart(12, "0") : p.value);
+}
+
+/**
+ * `0-0:98.1.0(n)(1-0:1.6.0)(1-0:1.6.0)(month start)(peak time)(value*kW)…` (e-MUCS P1 v1.7.1 §6: the peak demand
+ * history, one triple per month). A month whose peak time is the dummy `632525252525W` had no peak: time null.
+ */
+function peakDemands(values: readonly ObisPart[]): PeakDemand[] {
+  const months: PeakDemand[] = [];
+  for (let i = 3; i + 2 < values.length; i += 3) {
+    const month = partTime(values[i]!);
+    const kw = converted(values[i + 2]!, "kW");
+    if (month !== undefined && kw !== undefined) months.push({ month, time: partTime(values[i + 1]!) ?? null, kw });
+  }
+  return months;
+}
+
+/** `(capture time)(value)` with the time in group `k`; an invalid or dummy time leaves the value without one. */
+function timedValue(g: LineGroups, k: number, reading: ObisPart): ObisValue {
+  const t = g.str(k);
   // An unconfigured channel sends the dummy capture time (Lux spec §4.2): the value has no time.
   const time = t === DUMMY_MBUS_TIME ? undefined : parseDsmrTime(t);
   if (time === undefined) return reading;
   return reading.unit === undefined
     ? { value: reading.value, time }
     : { value: reading.value, unit: reading.unit, time };
+}
+
+/** Groups of `0-n:24.3.0(time)(00)(60)(1)(0-n:24.2.1)(m3)` plus the `(value)` of the next line. */
+const LEGACY_GAS_GROUPS = 7;
+
+/** The `obis` entry of an M-Bus channel line (`0-n:…`). */
+export function parseMbus(def: ObisDefinition, g: LineGroups): ObisValue {
+  if (def.key === "equipment_id") return { value: hexTextGroup(g, 0) };
+  if (def.key !== "value") return partAt(g, 0);
+  if (def.valueOnNextLine === true) {
+    // DSMR 3.0 §5.4: the unit is the sixth group, the value the line after; without that line the raw groups stay.
+    if (g.count !== LEGACY_GAS_GROUPS) return parseGeneric(g);
+    const p = partAt(g, LEGACY_GAS_GROUPS - 1);
+    if (typeof p.value !== "number") return parseGeneric(g);
+    return timedValue(g, 0, { value: p.value, unit: p.unit ?? unitAt(g, g.start[5]!, g.end[5]!) });
+  }
+  return timedValue(g, 0, g.count > 1 ? partAt(g, 1) : { value: "" });
 }

@@ -3,7 +3,9 @@
  *
  * DSMR 5.0.2 §6.12 and Luxmetering P1 spec v1.1.3 §4.2: each channel sends its device type (`0-n:24.1.0`),
  * equipment id (`0-n:96.1.0`, hex octet string), last index with capture time (`0-n:24.2.1`), valve state
- * (`0-n:24.4.0`) and, on Lux meters, a breaker/relay state (`0-n:96.3.10`).
+ * (`0-n:24.4.0`) and, on Lux meters, a breaker/relay state (`0-n:96.3.10`). Belgian e-MUCS meters (P1 v1.7.1) send the
+ * index as `0-n:24.2.3` and the id as `0-n:96.1.1`; DSMR 2.2/3.0 meters send `0-n:24.3.0` with the value on the next
+ * line. Every form fills the same field of the channel, whose medium comes from its device type.
  * Device types follow EN 13757-3 table 3.
  */
 import { OBIS_REGISTRY } from "./obis-registry.js";
@@ -108,6 +110,27 @@ export const MBUS_REGISTRY: readonly ObisDefinition[] = [
     description: "Last index of M-Bus channel n, with capture time",
     kind: "energy",
     wire: { int: 5, dec: 3 },
+  },
+  {
+    code: "0-n:24.2.3",
+    key: "value",
+    description: "Last index of M-Bus channel n, with capture time (e-MUCS, non temperature-corrected)",
+    kind: "energy",
+    wire: { int: 5, dec: 3 },
+  },
+  {
+    code: "0-n:24.3.0",
+    key: "value",
+    description: "Last hourly index of M-Bus channel n (DSMR 2.2/3.0), the value on the next line",
+    kind: "energy",
+    valueOnNextLine: true,
+  },
+  {
+    code: "0-n:96.1.1",
+    key: "equipment_id",
+    description: "Equipment identifier of M-Bus channel n (e-MUCS)",
+    kind: "text",
+    hexText: true,
   },
   {
     code: "0-n:24.4.0",

@@ -51,6 +51,13 @@ const KINDS: readonly LineKind[] = (() => {
     }
   }
   for (const def of OBIS_REGISTRY) byCode.set(def.code, kindOf(def.code, def, 0));
+  // Some meters (Sagemcom XT211, Iskraemeco AM550) write electricity registers on B-field channel 1, `1-1:1.8.1`
+  // for `1-0:1.8.1` (IEC 62056-61 §5.3: B is the channel): the same row, unless the registry names the 1-1 code.
+  for (const def of OBIS_REGISTRY) {
+    if (!def.code.startsWith("1-0:")) continue;
+    const alias = `1-1:${def.code.slice(4)}`;
+    if (!byCode.has(alias)) byCode.set(alias, kindOf(alias, def, 0));
+  }
   return [...byCode.values()];
 })();
 
@@ -83,6 +90,19 @@ export function lookupCode(b: Uint8Array, start: number, end: number, h: number)
     if (i === n) return kind;
   }
   return undefined;
+}
+
+/**
+ * Whether `b[s…]` is the code of `kind` followed by `(`: a meter sends the same lines in the same order, so the code
+ * of a line is first compared with the code of the same line of the previous telegram, which skips the scan and the
+ * hash lookup of almost every line.
+ */
+export function codeAt(b: Uint8Array, s: number, end: number, kind: LineKind): number {
+  const code = kind.codeBytes;
+  const n = code.length;
+  if (s + n >= end || b[s + n] !== OPEN) return -1;
+  for (let i = 0; i < n; i++) if (code[i] !== b[s + i]) return -1;
+  return s + n;
 }
 
 /** Whitespace that String.prototype.trim removes, within latin1. */
@@ -133,10 +153,17 @@ export class LineGroups {
 
   constructor(
     /** The telegram bytes. */
-    readonly bytes: Uint8Array,
+    public bytes: Uint8Array,
     /** The same telegram as latin1 text (one character per byte), to cut strings from. */
-    readonly text: string,
+    public text: string,
   ) {}
+
+  /** Points this instance at another telegram, so one instance serves every parse. */
+  reset(bytes: Uint8Array, text: string): void {
+    this.bytes = bytes;
+    this.text = text;
+    this.count = 0;
+  }
 
   /** Group k as a string. */
   str(k: number): string {
@@ -169,11 +196,12 @@ export class LineGroups {
 }
 
 /**
- * Reads the groups `(a)(b)…` from `open` to the end of the line into `groups`. Returns the index of the line's
- * `\n` (or `end`), or -1 when the line is not groups followed only by whitespace.
+ * Reads the groups `(a)(b)…` from `open` to the end of the line into `groups` (after the groups already there when
+ * `append`). Returns the index of the line's `\n` (or `end`), or -1 when the line is not groups followed only by
+ * whitespace.
  */
-export function scanGroups(b: Uint8Array, open: number, end: number, groups: LineGroups): number {
-  groups.count = 0;
+export function scanGroups(b: Uint8Array, open: number, end: number, groups: LineGroups, append = false): number {
+  if (!append) groups.count = 0;
   let i = open;
   while (i < end && b[i] === OPEN) {
     const start = i + 1;

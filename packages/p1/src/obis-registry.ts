@@ -4,7 +4,8 @@
  * It is data: the row builders (obis-rows.ts) only fill in what every row of a kind shares.
  *
  * Sources: Luxmetering "E-Meter P1 Specification" v1.1.3 §4 (Lux rows), DSMR 5.0.2 P1 Companion Standard §6.12
- * (tariff registers, 96.14.0, 96.7.9, 99.97.0, 96.1.1), and the community Smarty reader OBIS table.
+ * (tariff registers, 96.14.0, 96.7.9, 99.97.0, 96.1.1), the Belgian e-MUCS P1 specification v1.7.1 (Fluvius: 96.1.4,
+ * 96.1.2, 94.32.1, 1.4.0, 1.6.0, 98.1.0, 31.4.0) and the community Smarty reader OBIS table.
  */
 import { electric, energy, eventCounter, gauge, message, numbered, perPhase, power } from "./obis-rows.js";
 import type { ObisDefinition } from "./obis-types.js";
@@ -259,6 +260,54 @@ const ROWS = [
     metric: "smarty_phase_reactive_power_exported_volt_amperes_reactive",
     help: "Reactive power exported per phase",
   }),
+  // Belgian e-MUCS P1 v1.7.1 (Fluvius); the Swiss P1 sends 96.1.4, 1.4.0 and 98.1.0 too.
+  { code: "0-0:96.1.4", key: "emucs_version", description: "Version information (e-MUCS P1)", kind: "version" },
+  {
+    code: "1-0:94.32.1",
+    key: "grid_configuration",
+    description: "Grid configuration id (e-MUCS: 400 on a 3N400V grid, 230 on a 3x230V grid)",
+    kind: "version",
+  },
+  {
+    code: "0-0:96.1.2",
+    key: "ean_code",
+    description: "EAN code of the connection point (e-MUCS)",
+    kind: "text",
+    hexText: true,
+  },
+  power({
+    code: "1-0:1.4.0",
+    key: "average_demand_kw",
+    description: "Current average demand of the quarter hour (e-MUCS)",
+    unit: "kW",
+    metric: "smarty_average_demand_watts",
+  }),
+  {
+    ...power({
+      code: "1-0:1.6.0",
+      key: "peak_demand_month_kw",
+      description: "Peak demand of the current month (e-MUCS; its time is in the obis entry)",
+      unit: "kW",
+      metric: "smarty_peak_demand_month_watts",
+    }),
+    timed: true,
+  },
+  {
+    code: "0-0:98.1.0",
+    key: "peak_demand_history",
+    description: "Peak demand of each of the last 13 months, with its time (e-MUCS)",
+    kind: "peak_log",
+  },
+  {
+    code: "1-0:31.4.0",
+    key: "fuse_threshold_a",
+    description: "Fuse supervision threshold (e-MUCS)",
+    kind: "limit",
+    unit: "A",
+    metric: gauge("smarty_fuse_threshold_amperes", 1, "Fuse supervision threshold (OBIS 1-0:31.4.0, meter unit A)."),
+    homeAssistant: { device_class: "current", state_class: "measurement" },
+    wire: { int: 3, dec: 0 },
+  },
 ] as const satisfies readonly ObisDefinition[];
 
 /** A row of the electricity meter registry, with its key and kind as literal types. */

@@ -18,7 +18,8 @@ export type ObisKind =
   | "text" // octet string, hex-decoded when printable
   | "time" // YYMMDDhhmmssX
   | "version"
-  | "log"; // structured buffer such as the power failure event log
+  | "log" // structured buffer such as the power failure event log
+  | "peak_log"; // e-MUCS 0-0:98.1.0: the peak demand of each of the last 13 months
 
 export type Phase = "l1" | "l2" | "l3";
 
@@ -71,6 +72,13 @@ export interface ObisDefinition {
   readonly wire?: WireFormat;
   /** Number of values on the line when more than one. */
   readonly values?: number;
+  /** The line is `(capture time)(value*unit)`, the value second (e-MUCS P1 v1.7.1 `1-0:1.6.0`). */
+  readonly timed?: boolean;
+  /**
+   * DSMR 2.2/3.0 M-Bus index `0-n:24.3.0(time)(00)(60)(1)(0-n:24.2.1)(m3)` whose value follows on the next line as
+   * `(00124.477)` (DSMR 3.0 P1 §5.4; still sent by Kaifa and Iskra MT382 meters).
+   */
+  readonly valueOnNextLine?: boolean;
 }
 
 /** M-Bus device types (EN 13757-3 table 3) that the meters report on `0-n:24.1.0`. */

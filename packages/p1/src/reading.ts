@@ -43,6 +43,15 @@ export interface PowerFailureEvent {
   readonly duration_s: number;
 }
 
+/** One month of the e-MUCS peak demand history `0-0:98.1.0`. */
+export interface PeakDemand {
+  /** Start of the month, ISO 8601. */
+  readonly month: string;
+  /** When the peak happened, ISO 8601; null when the meter sends the dummy time (no peak that month). */
+  readonly time: string | null;
+  readonly kw: number;
+}
+
 /** A type, not an interface, so a reading stays assignable to `Record<string, unknown>` for generic code. */
 export type ReadingCore = {
   /** Meter identity: decoded `0-0:42.0.0` (Lux), `0-0:96.1.1` (DSMR) or the header identification. */
@@ -77,7 +86,9 @@ export type NamedValue<D extends ObisRegistryRow> = D extends { readonly values:
     ? string
     : D["kind"] extends "log"
       ? readonly PowerFailureEvent[]
-      : number;
+      : D["kind"] extends "peak_log"
+        ? readonly PeakDemand[]
+        : number;
 
 /** One optional named value per registry key, typed from the registry row. */
 export type NamedValues = { readonly [D in ObisRegistryRow as D["key"]]?: NamedValue<D> };

@@ -90,6 +90,9 @@ describe("OBIS registry", () => {
       "0-n:24.1.0",
       "0-n:96.1.0",
       "0-n:24.2.1",
+      "0-n:24.2.3", // e-MUCS index
+      "0-n:24.3.0", // DSMR 2.2/3.0 index, value on the next line
+      "0-n:96.1.1", // e-MUCS id
       "0-n:24.4.0",
       "0-n:96.3.10",
     ]);

@@ -19,6 +19,12 @@ export const PLAINTEXT_VECTORS = [
   "dsmrreader_lux_test_2019",
   "openhab_smarty_with_units",
   "dsmrparser_v5_two_mbus",
+  "dsmrparser_v5",
+  "dsmrparser_v22_gas_next_line",
+  "dsmrparser_v3_gas_next_line",
+  "dsmrparser_fluvius_v171",
+  "dsmrparser_fluvius_v171_alt",
+  "synthetic_b_field_1",
 ] as const;
 
 /** Encrypted Smarty frames: `vectors/<name>.hex` with its `vectors/<name>.json`. */
