@@ -49,8 +49,11 @@ export class ReadingSubscriber implements Component {
       routes: [
         route("reading", {
           message: (reading, { meterId }, { retained }) => void cache.put(reading, retained, meterId),
+          // Removing a meter removes all of it: its calendar-period statistics too, which the notifier keeps
+          // retained for a meter it no longer hears from.
           cleared: ({ meterId }, { topic }) => {
-            if (cache.removeByTopic(meterId)) this.log.info({ topic }, "meter removed");
+            const removed = cache.removeByTopic(meterId);
+            if (statistics.remove(meterId) || removed) this.log.info({ topic }, "meter removed");
           },
         }),
         route("statistics", {
