@@ -7,6 +7,14 @@
 /** M-Bus channels that are not configured send this capture time (Lux spec §4.2); it is not a reading. */
 export const DUMMY_MBUS_TIME = "632525252525S";
 
+/**
+ * Century of the two-digit year. DSMR 5.0.2 §6.4 gives TST as `YYMMDDhhmmssX` with no century, and no P1 meter
+ * (DSMR 2.2 onwards, 2000s) sends a time before 2000: YY 00-69 is 20YY. YY 70-99 would be 1970-1999, which a meter
+ * only sends as a placeholder, e.g. `0-1:24.2.1(700101010000W)` (the Unix epoch in local winter time) for an unset
+ * M-Bus channel (ndokter/dsmr_parser DSMR 5 vector): it is not a time, like `632525252525S`.
+ */
+const FIRST_PLACEHOLDER_YEAR = 70;
+
 /** Last Sunday of a month, 01:00 UTC, in ms: the EU switch instant (Directive 2000/84/EC). */
 function euSwitch(year: number, month: number): number {
   const lastDay = new Date(Date.UTC(year, month + 1, 0));
@@ -54,7 +62,8 @@ function twoDigits(s: string, i: number): number {
 }
 
 /**
- * Parses a TST into ISO 8601 with offset; undefined when it is not a valid time (including the M-Bus dummy).
+ * Parses a TST into ISO 8601 with offset; undefined when it is not a valid time (including the M-Bus dummy and
+ * the 1970 placeholder, see FIRST_PLACEHOLDER_YEAR).
  * Without the S/W flag the local time is resolved with the EU rule (an ambiguous hour takes winter time).
  * Runs for every telegram, so the fields are read digit by digit and the ISO text reuses them.
  */
@@ -69,6 +78,7 @@ export function parseDsmrTime(tst: string): string | undefined {
   const hh = twoDigits(tst, 6);
   const mi = twoDigits(tst, 8);
   const ss = twoDigits(tst, 10);
+  if (yy >= FIRST_PLACEHOLDER_YEAR) return undefined;
   if (yy < 0 || mo < 1 || mo > 12 || dd < 1 || hh < 0 || hh > 23 || mi < 0 || mi > 59 || ss < 0 || ss > 59) {
     return undefined;
   }

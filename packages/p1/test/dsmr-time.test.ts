@@ -18,6 +18,15 @@ describe("parseDsmrTime", () => {
     expect(parseDsmrTime("200229120000W")).toBe("2020-02-29T12:00:00+01:00"); // leap year
   });
 
+  it("reads YY 00-69 as 20YY and drops YY 70-99, the 1970 placeholder of an unset M-Bus channel", () => {
+    // dsmrparser_v5_two_mbus: 0-1:24.2.1(700101010000W)(00000000), channel 1 not configured.
+    expect(parseDsmrTime("700101010000W")).toBeUndefined();
+    expect(parseDsmrTime("700101010000")).toBeUndefined();
+    expect(parseDsmrTime("991231235959W")).toBeUndefined();
+    expect(parseDsmrTime("000101000000W")).toBe("2000-01-01T00:00:00+01:00");
+    expect(parseDsmrTime("691231235959W")).toBe("2069-12-31T23:59:59+01:00");
+  });
+
   it("without a flag applies the EU rule: last Sunday of March and October at 01:00 UTC", () => {
     // 2024: summer time from 31 March 02:00 (local, winter) to 27 October 03:00 (local, summer).
     expect(parseDsmrTime("240331015959")).toBe("2024-03-31T01:59:59+01:00");
@@ -29,7 +38,7 @@ describe("parseDsmrTime", () => {
 
   it("formatDsmrTime and parseDsmrTime agree on every instant, across DST changes", () => {
     fc.assert(
-      fc.property(fc.integer({ min: Date.UTC(2001, 0, 1) / 1000, max: Date.UTC(2098, 0, 1) / 1000 }), (s) => {
+      fc.property(fc.integer({ min: Date.UTC(2001, 0, 1) / 1000, max: Date.UTC(2069, 11, 31) / 1000 }), (s) => {
         const ms = s * 1000;
         const iso = parseDsmrTime(formatDsmrTime(ms));
         expect(Date.parse(iso ?? "")).toBe(ms);

@@ -275,6 +275,8 @@ describe("dsmr_parser DSMR 5 telegram with two M-Bus channels", () => {
     // 0-1:24.2.1(700101010000W)(00000000): kept in obis, no unit, so not a reading.
     expect(r.obis["0-1:24.2.1"]?.value).toBe(0);
     expect(r.obis["0-1:24.2.1"]?.unit).toBeUndefined();
+    // 700101010000W is the 1970-01-01 placeholder of the unset channel, not a capture time.
+    expect(r.obis["0-1:24.2.1"]?.time).toBeUndefined();
   });
 });
 

@@ -26,9 +26,9 @@ function wireNumber(def: ObisDefinition): fc.Arbitrary<number> {
 export const printable = (maxLength: number) =>
   fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength });
 
-/** Whole seconds between 2001 and 2098: the range a two-digit DSMR year can express. */
+/** Whole seconds between 2001 and 2069: the range a two-digit DSMR year expresses (YY 70-99 is a placeholder). */
 export const dsmrTimeMs = fc
-  .integer({ min: Date.UTC(2001, 0, 1) / 1000, max: Date.UTC(2098, 11, 31) / 1000 })
+  .integer({ min: Date.UTC(2001, 0, 1) / 1000, max: Date.UTC(2069, 11, 31) / 1000 })
   .map((s) => s * 1000);
 
 const mbusSpec = (channel: number): fc.Arbitrary<MbusSpec> =>
