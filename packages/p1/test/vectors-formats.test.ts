@@ -4,10 +4,30 @@
  * (`1-1:1.8.1`). Every expected value is quoted from the telegram text next to its assertion.
  */
 import { describe, expect, it } from "vitest";
-import { CrcError, FrameFormatError, parseTelegram, type Reading } from "../src/index.js";
-import { vectorBytes, vectorMeta } from "./helpers/vectors.js";
+import { CrcError, crc16, FrameFormatError, formatCrc, parseTelegram, type Reading } from "../src/index.js";
+import { FORMAT_VECTORS, type PlaintextMeta, vectorBytes, vectorMeta } from "./helpers/vectors.js";
 
 const parse = (name: string): Reading => parseTelegram(vectorBytes(`${name}.txt`));
+
+describe("every format vector", () => {
+  it.each(FORMAT_VECTORS)("%s: its JSON gives the size, the CRC after `!` and the CRC of the text", (name) => {
+    const meta = vectorMeta<
+      Omit<PlaintextMeta, "crc_in_telegram" | "crc_valid"> & {
+        crc_in_telegram: string | null;
+        crc_valid: boolean | null;
+      }
+    >(name);
+    const bytes = vectorBytes(meta.file);
+    const bang = bytes.lastIndexOf(0x21);
+    expect(bytes.length).toBe(meta.bytes);
+    expect(formatCrc(crc16(bytes, 0, bang + 1))).toBe(meta.crc_computed);
+    // The four hex digits after `!`, or none (DSMR 2.2 and 3.0 send no CRC).
+    const sent = bytes.subarray(bang + 1, bang + 5).toString("latin1");
+    expect(meta.crc_in_telegram).toBe(/^[0-9A-F]{4}$/.test(sent) ? sent : null);
+    expect(meta.crc_valid).toBe(meta.crc_in_telegram === null ? null : meta.crc_in_telegram === meta.crc_computed);
+    expect(parse(name).crc).toBe(meta.crc_in_telegram);
+  });
+});
 
 describe("DSMR 2.2 and 3.0 gas: 0-n:24.3.0 with the index on the next line", () => {
   it.each([

@@ -9,13 +9,21 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { decodeFrame, parseTelegram, type Reading } from "../src/index.js";
-import { FIXTURES_DIR, golden, PLAINTEXT_VECTORS, vectorBytes, vectorHex, vectorMeta } from "./helpers/vectors.js";
+import {
+  FIXTURES_DIR,
+  FORMAT_VECTORS,
+  golden,
+  PLAINTEXT_VECTORS,
+  vectorBytes,
+  vectorHex,
+  vectorMeta,
+} from "./helpers/vectors.js";
 
 /** The reading as it goes over MQTT (JSON drops `undefined`). */
 const wire = (r: Reading): unknown => JSON.parse(JSON.stringify(r));
 
 describe("golden readings", () => {
-  it.each(PLAINTEXT_VECTORS)("%s gives its whole golden reading", (name) => {
+  it.each([...PLAINTEXT_VECTORS, ...FORMAT_VECTORS])("%s gives its whole golden reading", (name) => {
     expect(wire(parseTelegram(vectorBytes(`${name}.txt`)))).toEqual(golden(name));
   });
 

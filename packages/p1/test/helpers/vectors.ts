@@ -80,3 +80,16 @@ export const PLAINTEXT_VECTORS = [
   "openhab_smarty_with_units",
   "dsmrparser_v5_two_mbus",
 ] as const;
+
+/**
+ * Plaintext vectors of the other formats (DSMR 2.2/3.0 without a CRC, DSMR 5, e-MUCS, B-field 1), each with a
+ * golden reading; vectors-formats.test.ts quotes their lines.
+ */
+export const FORMAT_VECTORS = [
+  "dsmrparser_v5",
+  "dsmrparser_v22_gas_next_line",
+  "dsmrparser_v3_gas_next_line",
+  "dsmrparser_fluvius_v171",
+  "dsmrparser_fluvius_v171_alt",
+  "synthetic_b_field_1",
+] as const;
