@@ -2,7 +2,7 @@
 /**
  * `npm run docs:demo-image`: the picture of what a newcomer sees after `make demo-history` — the real demo
  * (scripts/demo.mjs with a simulated past week, the notifier on a local redis-server) photographed in Debian's
-* Chromium once the page's Today and This month are filled. Writes docs/images/demo-tablet.png. Needs a build
+ * Chromium once the page's Today and This month are filled. Writes docs/images/demo-tablet.png. Needs a build
  * (`npm run build`), redis-server and chromium; about a minute.
  */
 import { spawn } from "node:child_process";

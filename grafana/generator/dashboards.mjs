@@ -27,6 +27,17 @@ export const VOLTAGE_THRESHOLDS = [
   [253, "red"],
 ];
 
+/** This month's imported and exported energy from the notifier's running month (overview and energy dashboards). */
+function monthEnergyStats() {
+  return [IMPORTED, EXPORTED].map((metric) =>
+    stat(
+      `${metric === IMPORTED ? "Imported" : "Exported"} this month`,
+      [running(metric === IMPORTED ? STATS.imported : STATS.exported, metric, "month")],
+      { unit: "kwatth", decimals: 1, ...thisMonth, w: 4, h: 5 },
+    ),
+  );
+}
+
 export const overview = dashboard({
   uid: "smarty-overview",
   title: "Smarty — Overview",
@@ -49,20 +60,7 @@ export const overview = dashboard({
       w: 4,
       h: 5,
     }),
-    stat("Imported this month", [running(STATS.imported, IMPORTED, "month")], {
-      unit: "kwatth",
-      decimals: 1,
-      ...thisMonth,
-      w: 4,
-      h: 5,
-    }),
-    stat("Exported this month", [running(STATS.exported, EXPORTED, "month")], {
-      unit: "kwatth",
-      decimals: 1,
-      ...thisMonth,
-      w: 4,
-      h: 5,
-    }),
+    ...monthEnergyStats(),
     timeseries(
       "Power",
       [q(`smarty_power_imported_watts${m()}`, "import"), q(`smarty_power_exported_watts${m()}`, "export")],
@@ -161,20 +159,7 @@ export const energy = dashboard({
       h: 8,
       description: "Quarter-hour energy above the notifier's tariff power class, per local day.",
     }),
-    stat("Imported this month", [running(STATS.imported, IMPORTED, "month")], {
-      unit: "kwatth",
-      decimals: 1,
-      ...thisMonth,
-      w: 4,
-      h: 5,
-    }),
-    stat("Exported this month", [running(STATS.exported, EXPORTED, "month")], {
-      unit: "kwatth",
-      decimals: 1,
-      ...thisMonth,
-      w: 4,
-      h: 5,
-    }),
+    ...monthEnergyStats(),
     stat("Cost this month", [runningCost("month")], { unit: "currencyEUR", decimals: 2, ...thisMonth, w: 4, h: 5 }),
     stat("Export credit this month", [runningCredit("month")], {
       unit: "currencyEUR",
