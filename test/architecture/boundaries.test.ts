@@ -2,7 +2,8 @@
  * The boundaries of docs/architecture.md, checked on every import of the repository: services never import another
  * service, packages never import a service, `packages/p1` imports nothing of ours, every `@smarty/*` import is
  * declared in the importing workspace's package.json (src/ from "dependencies", tests also from
- * "devDependencies"), no relative import leaves its workspace (a test may run scripts/), and no test imports another workspace's test files.
+ * "devDependencies"), no relative import leaves its workspace (a test may run scripts/), no test imports another workspace's test files,
+ * and a service's unit tests test the service (a package's tests live with the package).
  * Reads the source text only: no build, no daemon.
  */
 import { readdirSync, readFileSync } from "node:fs";
@@ -150,6 +151,21 @@ describe("boundaries between the parts", () => {
       ),
     );
     expect(bad.map(show)).toEqual([]);
+  });
+
+  it("a service's unit test that uses a part of ours also imports the service's own code (else it belongs to that part)", () => {
+    const bad = IN_WORKSPACES.filter(({ workspace, imports }) => {
+      const file = imports[0]?.file ?? "";
+      if (workspace.kind !== "service" || !file.endsWith(".test.ts") || file.split(sep).includes("integration")) {
+        return false;
+      }
+      const ours = (i: Import) => i.specifier.startsWith("@smarty/") && !TEST_ONLY.includes(packageName(i.specifier));
+      const own = (i: Import) =>
+        packageName(i.specifier) === workspace.name ||
+        (i.specifier.startsWith(".") && within(target(i), join(workspace.dir, "src")));
+      return imports.some(ours) && !imports.some(own);
+    });
+    expect(bad.map((f) => f.imports[0]!.file)).toEqual([]);
   });
 
   it("tests never import another workspace's test files (shared helpers live in packages/testkit)", () => {

@@ -1,16 +1,16 @@
 import { PassThrough } from "node:stream";
 import { FileSource } from "@smarty/ingest-core";
-import { ManualClock } from "@smarty/service-kit";
+import { createLogger, ManualClock } from "@smarty/service-kit";
 import { waitFor } from "@smarty/testkit";
+import { captureLogs } from "@smarty/testkit/capture-logs";
+import { encryptedFrame, KEY_HEX } from "@smarty/testkit/smarty-meter";
 import { describe, expect, it } from "vitest";
 import { loadIngestConfig } from "../src/config.js";
 import { createIngest } from "../src/service.js";
-import { captureLogs } from "./helpers/logs.js";
-import { encryptedFrame, KEY_HEX } from "./helpers/meter.js";
 
 describe("createIngest", () => {
   it("warns at start when GCM tag verification is switched off, and never logs the key or password", async () => {
-    const logs = captureLogs();
+    const logs = captureLogs(createLogger, "ingest");
     const clock = new ManualClock();
     const stdin = new PassThrough();
     const config = loadIngestConfig({

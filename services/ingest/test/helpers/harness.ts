@@ -2,22 +2,22 @@
  * Integration harness: the real ingest (createIngest) with a ManualClock for its own timers, captured logs, and an
  * MQTT subscriber that records what the broker delivers.
  */
-import { ManualClock } from "@smarty/service-kit";
+import { createLogger, type Logger, ManualClock } from "@smarty/service-kit";
 import { waitFor } from "@smarty/testkit";
+import { type CapturedLogs, captureLogs } from "@smarty/testkit/capture-logs";
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
 import { loadIngestConfig } from "../../src/config.js";
 import { createIngest, type Ingest, type IngestDeps } from "../../src/service.js";
-import { type CapturedLogs, captureLogs } from "./logs.js";
 
 export interface Harness {
   readonly ingest: Ingest;
   readonly clock: ManualClock;
-  readonly logs: CapturedLogs;
+  readonly logs: CapturedLogs<Logger>;
 }
 
 export function buildIngest(env: Record<string, string>, deps: Partial<IngestDeps> = {}): Harness {
   const clock = new ManualClock(Date.UTC(2026, 0, 15, 12, 0, 0));
-  const logs = captureLogs("debug");
+  const logs = captureLogs(createLogger, "ingest", "debug");
   // The harness clock stands still while test frames carry later times: a day of tolerance unless a test says.
   const config = loadIngestConfig({ INGEST_HTTP_PORT: "0", INGEST_CLOCK_TOLERANCE: "1d", ...env });
   const ingest = createIngest(config, {

@@ -1,8 +1,15 @@
 import { ingestHealthSchema, topics } from "@smarty/contracts";
 import { type Mosquitto, startMosquitto, waitFor } from "@smarty/testkit";
+import {
+  encryptedFrame,
+  essentials,
+  expected,
+  KEY_HEX,
+  plainTelegram,
+  WRONG_KEY_HEX,
+} from "@smarty/testkit/smarty-meter";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { buildIngest, connected, type Harness, type Subscriber, subscribe } from "../helpers/harness.js";
-import { encryptedFrame, essentials, expected, KEY_HEX, plainTelegram, WRONG_KEY_HEX } from "../helpers/meter.js";
 import { startTcpMeter, type TcpMeter } from "../helpers/tcp-meter.js";
 
 describe("bad input never stops the ingest", () => {

@@ -7,9 +7,9 @@
 import { homeAssistantSensorSchema, topics } from "@smarty/contracts";
 import { encodeTelegram, encryptTelegram, type MbusSpec } from "@smarty/p1";
 import { type Mosquitto, startMosquitto, waitFor } from "@smarty/testkit";
+import { FIRST_COUNTER, KEY, KEY_HEX, METER_ID, SYSTEM_TITLE, T0, telegramSpec } from "@smarty/testkit/smarty-meter";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { advanceUntil, buildIngest, connected, type Subscriber, subscribe } from "../helpers/harness.js";
-import { FIRST_COUNTER, KEY, KEY_HEX, METER_ID, SYSTEM_TITLE, T0, telegramSpec } from "../helpers/meter.js";
 import { startTcpMeter, type TcpMeter } from "../helpers/tcp-meter.js";
 
 const INGEST_PASSWORD = "ingest-Pw-ha-2291";

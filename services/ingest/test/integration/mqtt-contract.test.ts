@@ -1,9 +1,9 @@
 import { decodeStateValue, ingestHealthSchema, readingSchema, topics } from "@smarty/contracts";
 import { type Mosquitto, startMosquitto, waitFor } from "@smarty/testkit";
+import { encryptedFrame, essentials, expected, KEY_HEX, METER_ID } from "@smarty/testkit/smarty-meter";
 import mqtt from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildIngest, connected, subscribe } from "../helpers/harness.js";
-import { encryptedFrame, essentials, expected, KEY_HEX, METER_ID } from "../helpers/meter.js";
 import { startTcpMeter, type TcpMeter } from "../helpers/tcp-meter.js";
 
 const INGEST_PASSWORD = "ingest-Pw-7f3a9c";

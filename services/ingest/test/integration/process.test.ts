@@ -2,9 +2,9 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { topics } from "@smarty/contracts";
 import { type Mosquitto, startMosquitto, waitFor } from "@smarty/testkit";
+import { capture, KEY_HEX } from "@smarty/testkit/smarty-meter";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { subscribe } from "../helpers/harness.js";
-import { capture, KEY_HEX } from "../helpers/meter.js";
 
 const MAIN = join(import.meta.dirname, "..", "..", "src", "main.ts");
 

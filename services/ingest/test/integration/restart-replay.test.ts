@@ -4,9 +4,9 @@
  * The broker runs with the ingest lines of mosquitto/generate-auth.sh's ACL.
  */
 import { type Mosquitto, startMosquitto, waitFor } from "@smarty/testkit";
+import { encryptedFrame, essentials, expected, KEY_HEX } from "@smarty/testkit/smarty-meter";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildIngest, connected, subscribe } from "../helpers/harness.js";
-import { encryptedFrame, essentials, expected, KEY_HEX } from "../helpers/meter.js";
 import { startTcpMeter, type TcpMeter } from "../helpers/tcp-meter.js";
 
 const INGEST_PASSWORD = "ingest-Pw-replay-51";

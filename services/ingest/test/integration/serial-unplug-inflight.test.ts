@@ -5,9 +5,9 @@
  */
 import { open } from "node:fs/promises";
 import { type Mosquitto, type PtyPair, startMosquitto, startPtyPair, waitFor } from "@smarty/testkit";
+import { encryptedFrame, KEY_HEX } from "@smarty/testkit/smarty-meter";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { advanceUntil, buildIngest, connected, subscribe } from "../helpers/harness.js";
-import { encryptedFrame, KEY_HEX } from "../helpers/meter.js";
 
 /** Writes frames first, first+1 … into the pty's meter end as fast as it takes them, until the link vanishes. */
 async function stream(peer: string, first: number): Promise<{ readonly stop: () => Promise<number> }> {

@@ -1,7 +1,7 @@
 import { type Mosquitto, type PtyPair, startMosquitto, startPtyPair, waitFor } from "@smarty/testkit";
+import { encryptedFrame, essentials, expected, KEY_HEX } from "@smarty/testkit/smarty-meter";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { advanceUntil, buildIngest, connected, subscribe } from "../helpers/harness.js";
-import { encryptedFrame, essentials, expected, KEY_HEX } from "../helpers/meter.js";
 
 describe("serial path through a socat pty pair", () => {
   let broker: Mosquitto;

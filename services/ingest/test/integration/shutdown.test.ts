@@ -6,9 +6,9 @@ import { spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { waitFor } from "@smarty/testkit";
+import { capture, KEY_HEX } from "@smarty/testkit/smarty-meter";
 import { describe, expect, it } from "vitest";
 import { SHUTDOWN_GRACE_MS } from "../../src/shutdown.js";
-import { capture, KEY_HEX } from "../helpers/meter.js";
 
 /** INGEST_SHUTDOWN_TIMEOUT of these tests, the documented bound on top of it, and time for the process to exit. */
 const TIMEOUT_MS = 2000;

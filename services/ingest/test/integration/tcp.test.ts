@@ -1,7 +1,7 @@
 import { type Mosquitto, startMosquitto, waitFor } from "@smarty/testkit";
+import { encryptedFrame, essentials, expected, KEY_HEX } from "@smarty/testkit/smarty-meter";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { advanceUntil, buildIngest, connected, subscribe } from "../helpers/harness.js";
-import { encryptedFrame, essentials, expected, KEY_HEX } from "../helpers/meter.js";
 import { startTcpMeter, type TcpMeter } from "../helpers/tcp-meter.js";
 
 describe("TCP path through a local byte bridge", () => {

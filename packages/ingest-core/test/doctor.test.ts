@@ -1,8 +1,9 @@
 import { PassThrough } from "node:stream";
-import { diagnose, FileSource } from "@smarty/ingest-core";
 import { ManualClock, silentLogger } from "@smarty/service-kit";
+import { encryptedFrame, KEY, METER_ID, plainTelegram, WRONG_KEY_HEX } from "@smarty/testkit/smarty-meter";
 import { describe, expect, it } from "vitest";
-import { encryptedFrame, KEY, METER_ID, plainTelegram, WRONG_KEY_HEX } from "./helpers/meter.js";
+import { diagnose } from "../src/doctor.js";
+import { FileSource } from "../src/sources/file-source.js";
 
 function run(bytes: Buffer, decoder: Parameters<typeof diagnose>[0]["decoder"]) {
   const clock = new ManualClock();

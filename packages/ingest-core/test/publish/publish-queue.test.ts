@@ -1,7 +1,7 @@
-import { PublishQueue } from "@smarty/ingest-core";
-import { ManualClock } from "@smarty/service-kit";
+import { createLogger, ManualClock } from "@smarty/service-kit";
+import { captureLogs } from "@smarty/testkit/capture-logs";
 import { describe, expect, it } from "vitest";
-import { captureLogs } from "./helpers/logs.js";
+import { PublishQueue } from "../../src/publish/publish-queue.js";
 
 /** A broker stand-in that acknowledges when told. */
 function sink() {
@@ -25,7 +25,7 @@ function sink() {
 
 function setup(limit: number, window = 4) {
   const s = sink();
-  const logs = captureLogs();
+  const logs = captureLogs(createLogger, "ingest");
   const clock = new ManualClock();
   const q = new PublishQueue<number>({
     limit,

@@ -1,12 +1,12 @@
 import { ingestHealthSchema } from "@smarty/contracts";
-import { HINTS, IngestMonitor } from "@smarty/ingest-core";
-import { ManualClock } from "@smarty/service-kit";
+import { createLogger, ManualClock } from "@smarty/service-kit";
+import { captureLogs } from "@smarty/testkit/capture-logs";
 import { describe, expect, it } from "vitest";
-import { captureLogs } from "./helpers/logs.js";
+import { HINTS, IngestMonitor } from "../../src/pipeline/ingest-monitor.js";
 
 function setup() {
   const clock = new ManualClock();
-  const logs = captureLogs();
+  const logs = captureLogs(createLogger, "ingest");
   const monitor = new IngestMonitor({ clock, logger: logs.logger, failureRun: 3, noFramesTimeoutMs: 30_000 });
   const changes: string[] = [];
   monitor.on("change", (s) => changes.push(s));

@@ -2,11 +2,11 @@ import { EventEmitter } from "node:events";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { homeAssistantSensorSchema } from "@smarty/contracts";
-import { type MqttSink, ReadingPublisher } from "@smarty/ingest-core";
 import { parseTelegram } from "@smarty/p1";
 import { ManualClock, silentLogger } from "@smarty/service-kit";
+import { expected, METER_ID, plainTelegram } from "@smarty/testkit/smarty-meter";
 import { describe, expect, it } from "vitest";
-import { expected, METER_ID, plainTelegram } from "./helpers/meter.js";
+import { type MqttSink, ReadingPublisher } from "../../src/publish/reading-publisher.js";
 
 /** Records what would go to the broker; acknowledges at once. */
 class RecordingSink extends EventEmitter<{ connect: [] }> implements MqttSink {
@@ -113,7 +113,7 @@ describe("ReadingPublisher", () => {
     await settle();
     const disc = mqtt.take().filter((m) => m.topic.startsWith("homeassistant/"));
     const version = (
-      JSON.parse(readFileSync(join(import.meta.dirname, "../../../packages/ingest-core/package.json"), "utf8")) as {
+      JSON.parse(readFileSync(join(import.meta.dirname, "../../package.json"), "utf8")) as {
         version: string;
       }
     ).version;

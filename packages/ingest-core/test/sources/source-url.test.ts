@@ -1,5 +1,5 @@
-import { describeSource, parseSourceUrl, SourceUrlError } from "@smarty/ingest-core";
 import { describe, expect, it } from "vitest";
+import { describeSource, parseSourceUrl, SourceUrlError } from "../../src/sources/source-url.js";
 
 describe("parseSourceUrl", () => {
   it("defaults a serial port to the P1 line settings 115200 8N1", () => {

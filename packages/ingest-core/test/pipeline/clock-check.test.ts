@@ -1,7 +1,7 @@
-import { ClockCheck, WALL_CLOCK_FLOOR } from "@smarty/ingest-core";
-import { ManualClock } from "@smarty/service-kit";
+import { createLogger, ManualClock } from "@smarty/service-kit";
+import { captureLogs } from "@smarty/testkit/capture-logs";
 import { describe, expect, it } from "vitest";
-import { captureLogs } from "./helpers/logs.js";
+import { ClockCheck, WALL_CLOCK_FLOOR } from "../../src/pipeline/clock-check.js";
 
 const NOW = Date.UTC(2026, 5, 1, 12, 0, 0);
 const MIN = 60_000;
@@ -10,7 +10,7 @@ const TOL = 15 * MIN;
 
 function setup(start = NOW, toleranceMs = TOL) {
   const clock = new ManualClock(start);
-  const logs = captureLogs();
+  const logs = captureLogs(createLogger, "ingest");
   const check = new ClockCheck({ toleranceMs, clock, logger: logs.logger });
   /** One reading every 10 s from `t0`: accepted when the check says so, as the pipeline does. */
   const feed = (meter: string, t: number) => {

@@ -1,16 +1,18 @@
 /** Captures the pino JSON lines of a logger, to assert on messages and on what never appears (secrets). */
 import { Writable } from "node:stream";
-import { createLogger, type Logger } from "@smarty/service-kit";
 
-export interface CapturedLogs {
-  readonly logger: Logger;
+/** service-kit's `createLogger`, passed in: the lines carry the real options (redaction), and testkit needs only p1. */
+export type LoggerFactory<L> = (options: { service: string; level: string; destination: Writable }) => L;
+
+export interface CapturedLogs<L> {
+  readonly logger: L;
   readonly lines: string[];
   records(): Record<string, unknown>[];
   messages(): string[];
   text(): string;
 }
 
-export function captureLogs(level = "debug"): CapturedLogs {
+export function captureLogs<L>(createLogger: LoggerFactory<L>, service: string, level = "debug"): CapturedLogs<L> {
   const lines: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _enc, cb) {
@@ -18,7 +20,7 @@ export function captureLogs(level = "debug"): CapturedLogs {
       cb();
     },
   });
-  const logger = createLogger({ service: "ingest", level, destination });
+  const logger = createLogger({ service, level, destination });
   const records = () => lines.map((l) => JSON.parse(l) as Record<string, unknown>);
   return {
     logger,

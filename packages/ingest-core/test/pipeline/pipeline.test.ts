@@ -1,9 +1,7 @@
-import { IngestMonitor, Pipeline } from "@smarty/ingest-core";
 import type { Reading } from "@smarty/p1";
-import { ManualClock, silentLogger } from "@smarty/service-kit";
+import { createLogger, ManualClock, silentLogger } from "@smarty/service-kit";
+import { captureLogs } from "@smarty/testkit/capture-logs";
 import { frameFixture } from "@smarty/testkit/fixtures";
-import { describe, expect, it } from "vitest";
-import { captureLogs } from "./helpers/logs.js";
 import {
   encryptedFrame,
   essentials,
@@ -12,7 +10,10 @@ import {
   plainTelegram,
   SYSTEM_TITLE,
   WRONG_KEY_HEX,
-} from "./helpers/meter.js";
+} from "@smarty/testkit/smarty-meter";
+import { describe, expect, it } from "vitest";
+import { IngestMonitor } from "../../src/pipeline/ingest-monitor.js";
+import { Pipeline } from "../../src/pipeline/pipeline.js";
 
 function setup(decoder: ConstructorParameters<typeof Pipeline>[0]["decoder"] = { key: KEY }, logger = silentLogger()) {
   const clock = new ManualClock();
@@ -124,7 +125,7 @@ describe("Pipeline", () => {
   });
 
   it("survives a garbage stream: counts skipped bytes, logs once per burst, then decodes the next frame", () => {
-    const logs = captureLogs();
+    const logs = captureLogs(createLogger, "ingest");
     const { pipeline, readings, c, clock } = setup({ key: KEY }, logs.logger);
     let junk = 0;
     for (let k = 0; k < 200; k++) {

@@ -5,7 +5,7 @@
 
 import type { TelegramSpec } from "@smarty/p1";
 import { encryptTelegram } from "@smarty/p1";
-import { telegramSpec as builderSpec, buildTelegram, type ReadingSpec } from "@smarty/testkit/reading-builder";
+import { telegramSpec as builderSpec, buildTelegram, type ReadingSpec } from "./reading-builder.js";
 
 /** Test key (never a real meter's). */
 export const KEY_HEX = "000102030405060708090A0B0C0D0E0F";

@@ -1,14 +1,22 @@
 import { ingestHealthSchema } from "@smarty/contracts";
-import { IngestMonitor, Pipeline, type PipelineOptions } from "@smarty/ingest-core";
 import type { Reading } from "@smarty/p1";
-import { ManualClock } from "@smarty/service-kit";
+import { createLogger, ManualClock } from "@smarty/service-kit";
+import { captureLogs } from "@smarty/testkit/capture-logs";
+import {
+  encryptedFrame,
+  essentials,
+  expected,
+  KEY,
+  plainTelegram,
+  SYSTEM_TITLE_HEX,
+} from "@smarty/testkit/smarty-meter";
 import { describe, expect, it } from "vitest";
-import { captureLogs } from "./helpers/logs.js";
-import { encryptedFrame, essentials, expected, KEY, plainTelegram, SYSTEM_TITLE_HEX } from "./helpers/meter.js";
+import { IngestMonitor } from "../../src/pipeline/ingest-monitor.js";
+import { Pipeline, type PipelineOptions } from "../../src/pipeline/pipeline.js";
 
 function setup(extra: Partial<PipelineOptions> = {}) {
   const clock = new ManualClock();
-  const logs = captureLogs();
+  const logs = captureLogs(createLogger, "ingest");
   const monitor = new IngestMonitor({ clock, logger: logs.logger });
   const readings: Reading[] = [];
   const pipeline = new Pipeline({

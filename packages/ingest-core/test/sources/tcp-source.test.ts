@@ -1,8 +1,8 @@
 import { createServer, type Server, type Socket } from "node:net";
-import { TcpSource } from "@smarty/ingest-core";
 import { ManualClock, silentLogger } from "@smarty/service-kit";
 import { freePort, waitFor } from "@smarty/testkit";
 import { afterEach, describe, expect, it } from "vitest";
+import { TcpSource } from "../../src/sources/tcp-source.js";
 
 /** A local TCP bridge stand-in: accepts connections and lets the test write or hang up. */
 async function bridge(port: number) {

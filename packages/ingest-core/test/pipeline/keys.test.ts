@@ -1,5 +1,5 @@
-import { KeyError, parseKeyList, parseP1Key } from "@smarty/ingest-core";
 import { describe, expect, it } from "vitest";
+import { KeyError, parseKeyList, parseP1Key } from "../../src/pipeline/keys.js";
 
 describe("P1 keys", () => {
   it("accepts 32 hex digits, with the separators operators print", () => {

@@ -1,11 +1,11 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
-import { FileSource } from "@smarty/ingest-core";
 import { ManualClock, silentLogger } from "@smarty/service-kit";
 import { tempDir, waitFor } from "@smarty/testkit";
+import { capture, encryptedFrame } from "@smarty/testkit/smarty-meter";
 import { afterEach, describe, expect, it } from "vitest";
-import { capture, encryptedFrame } from "./helpers/meter.js";
+import { FileSource } from "../../src/sources/file-source.js";
 
 const dirs: { remove(): void }[] = [];
 afterEach(() => {

@@ -1,5 +1,5 @@
-import { FrameCounterTracker, FreshnessGuard } from "@smarty/ingest-core";
 import { describe, expect, it } from "vitest";
+import { FrameCounterTracker, FreshnessGuard } from "../../src/pipeline/frame-checks.js";
 
 describe("FrameCounterTracker", () => {
   it("accepts the next counter, counts a gap, rejects a repeat or an older counter", () => {

@@ -1,8 +1,8 @@
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { PublishQueue } from "@smarty/ingest-core";
 import { ManualClock, silentLogger } from "@smarty/service-kit";
 import { describe, expect, it } from "vitest";
+import { PublishQueue } from "../../src/publish/publish-queue.js";
 
 interface Item {
   readonly n: number;

@@ -1,14 +1,16 @@
 import { ingestHealthSchema } from "@smarty/contracts";
-import { ClockCheck, IngestMonitor, Pipeline } from "@smarty/ingest-core";
 import type { Reading } from "@smarty/p1";
-import { ManualClock } from "@smarty/service-kit";
+import { createLogger, ManualClock } from "@smarty/service-kit";
+import { captureLogs } from "@smarty/testkit/capture-logs";
+import { encryptedFrame, essentials, expected, FIRST_COUNTER, KEY, T0 } from "@smarty/testkit/smarty-meter";
 import { describe, expect, it } from "vitest";
-import { captureLogs } from "./helpers/logs.js";
-import { encryptedFrame, essentials, expected, FIRST_COUNTER, KEY, T0 } from "./helpers/meter.js";
+import { ClockCheck } from "../../src/pipeline/clock-check.js";
+import { IngestMonitor } from "../../src/pipeline/ingest-monitor.js";
+import { Pipeline } from "../../src/pipeline/pipeline.js";
 
 function setup() {
   const clock = new ManualClock(T0);
-  const logs = captureLogs();
+  const logs = captureLogs(createLogger, "ingest");
   const monitor = new IngestMonitor({ clock, logger: logs.logger });
   const readings: Reading[] = [];
   const clockCheck = new ClockCheck({ toleranceMs: 15 * 60_000, clock, logger: logs.logger });
