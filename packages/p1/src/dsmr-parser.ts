@@ -68,13 +68,21 @@ type ReadingDraft = { -readonly [K in keyof Reading]: Reading[K] } & Record<stri
 const CORE_KEYS = ["meter_id", "time", "version", "header", "crc", "obis", "mbus", "unparsed", "unknown_codes"];
 const READING_SHAPES = new ShapeCache(CORE_KEYS);
 const OBIS_SHAPES = new ShapeCache([]);
+const NO_VALUES: readonly unknown[] = [];
+/** The values of CORE_KEYS for the reading being built, in that order. */
+const core: unknown[] = CORE_KEYS.map(() => undefined);
+const CORE_HEADER = CORE_KEYS.indexOf("header");
+const CORE_CRC = CORE_KEYS.indexOf("crc");
+const CORE_OBIS = CORE_KEYS.indexOf("obis");
+const CORE_UNPARSED = CORE_KEYS.indexOf("unparsed");
+const CORE_UNKNOWN = CORE_KEYS.indexOf("unknown_codes");
 
 /**
  * What the lines of the telegram being parsed gave, in telegram order, before the objects are made (object-shape.ts).
  * Shared by every call: parsing is synchronous and never re-entered.
  */
 const named = { keys: [] as string[], values: [] as unknown[], n: 0 };
-const lines = { codes: [] as string[], values: [] as ObisValue[], n: 0 };
+const lines = { codes: [] as string[], values: [] as (ObisValue | undefined)[], n: 0 };
 const groups = new LineGroups(Buffer.alloc(0), "");
 /** The meaning of each line of the previous telegram, by line number (see `codeAt`). */
 const previousKinds: (LineKind | undefined)[] = [];
@@ -149,18 +157,18 @@ function buildReading(
     }
   }
 
-  const obis = OBIS_SHAPES.create(lines.codes, lines.n) as Record<string, ObisValue>;
-  for (let i = 0; i < lines.n; i++) obis[lines.codes[i]!] = lines.values[i]!;
-  const reading = READING_SHAPES.create(named.keys, named.n) as ReadingDraft;
-  reading.header = header;
-  reading.crc = crc;
-  reading.obis = obis;
-  reading.unparsed = unparsed;
-  reading.unknown_codes = unknown;
-  for (let i = 0; i < named.n; i++) reading[named.keys[i]!] = named.values[i];
+  const obis = OBIS_SHAPES.builder(lines.codes, lines.n)(NO_VALUES, lines.values) as Record<string, ObisValue>;
+  // meter_id, time, version and mbus are filled in below, from the named values.
+  core[CORE_HEADER] = header;
+  core[CORE_CRC] = crc;
+  core[CORE_OBIS] = obis;
+  core[CORE_UNPARSED] = unparsed;
+  core[CORE_UNKNOWN] = unknown;
+  const reading = READING_SHAPES.builder(named.keys, named.n)(core, named.values) as ReadingDraft;
   // Drop the references to this telegram's values: the scratch outlives the call.
   named.values.fill(undefined, 0, named.n);
-  lines.values.length = 0;
+  lines.values.fill(undefined, 0, lines.n);
+  core.fill(undefined);
   const version = reading.p1_version ?? reading.emucs_version;
   if (
     crc === null &&
