@@ -39,7 +39,6 @@ export function parseTelegram(input: Uint8Array | string, options: ParseOptions 
   }
   const bang = bytes.lastIndexOf(BANG);
   if (bang < 0) throw new FrameFormatError("telegram has no '!' end", { offset: bytes.length });
-  const crcText = bytes.toString("latin1", bang + 1, Math.min(bytes.length, bang + 5)).trim();
   const text = bytes.toString("latin1", 0, bang);
   const eol = text.indexOf("\n");
   const header = (eol < 0 ? text : text.slice(0, eol)).slice(1).trim();
@@ -47,18 +46,43 @@ export function parseTelegram(input: Uint8Array | string, options: ParseOptions 
     throw new FrameFormatError(`identification line '${header.slice(0, 20)}' is not '/XXXn…'`, { offset: 1 });
   }
   let crc: string | null = null;
-  if (/^[0-9A-Fa-f]{4}$/.test(crcText)) {
-    crc = crcText.toUpperCase();
+  const sent = crcAt(bytes, bang + 1);
+  if (sent >= 0) {
+    crc = formatCrc(sent);
     if (options.verifyCrc !== false) {
-      const actual = formatCrc(crc16(bytes, 0, bang + 1));
-      if (actual !== crc) throw new CrcError(crc, actual);
+      const actual = crc16(bytes, 0, bang + 1);
+      if (actual !== sent) throw new CrcError(crc, formatCrc(actual));
     }
-  } else if (crcText.length > 0) {
-    throw new FrameFormatError(`CRC after '!' must be four hex digits, found '${crcText.slice(0, 8)}'`, {
-      offset: bang + 1,
-    });
+  } else {
+    const crcText = bytes.toString("latin1", bang + 1, Math.min(bytes.length, bang + 5)).trim();
+    if (crcText.length > 0) {
+      throw new FrameFormatError(`CRC after '!' must be four hex digits, found '${crcText.slice(0, 8)}'`, {
+        offset: bang + 1,
+      });
+    }
   }
   return buildReading(bytes, text, eol < 0 ? text.length : eol + 1, header, crc, options);
+}
+
+/**
+ * The CRC written as exactly four hex digits (either case) at `at`, or -1: read from the bytes, so a telegram
+ * with a CRC needs no string for it until the reading is built.
+ */
+function crcAt(b: Uint8Array, at: number): number {
+  if (at + 4 > b.length) return -1;
+  let crc = 0;
+  for (let i = at; i < at + 4; i++) {
+    const d = hexDigit(b[i]!);
+    if (d < 0) return -1;
+    crc = (crc << 4) | d;
+  }
+  return crc;
+}
+
+function hexDigit(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  const lower = c | 0x20;
+  return lower >= 0x61 && lower <= 0x66 ? lower - 0x57 : -1;
 }
 
 /** Mutable view of the reading while it is built; its key order is the order of the JSON form. */
