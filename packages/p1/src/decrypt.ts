@@ -94,7 +94,8 @@ export function decryptFrame(frame: Uint8Array, options: DecryptOptions): Decryp
       );
     }
   }
-  return { ...header, plaintext };
+  // Named fields rather than a spread: one fixed shape, made without copying the header object (per frame).
+  return { systemTitle: header.systemTitle, frameCounter: header.frameCounter, length: header.length, plaintext };
 }
 
 function hex(b: number): string {
