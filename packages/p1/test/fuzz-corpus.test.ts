@@ -7,22 +7,12 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { decodeFrame, FrameSplitter, P1Error, parseTelegram, type SplitFrame } from "../src/index.js";
+import { prng } from "./helpers/prng.js";
 import { PLAINTEXT_VECTORS, vectorBytes, vectorHex } from "./helpers/vectors.js";
 
 const KEY = Buffer.from("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "hex");
 const CORPUS = join(import.meta.dirname, "..", "fuzz", "corpus");
 const MUTATED = 5_000;
-
-function prng(seed: number): (n: number) => number {
-  let a = seed >>> 0;
-  return (n) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-  };
-}
 
 function frames(input: Buffer, sizes: readonly number[]): string[] {
   const out: SplitFrame[] = [];

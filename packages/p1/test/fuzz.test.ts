@@ -12,22 +12,11 @@ import {
   parseTelegram,
   type SplitFrame,
 } from "../src/index.js";
+import { prng } from "./helpers/prng.js";
 import { PLAINTEXT_VECTORS, vectorBytes, vectorHex } from "./helpers/vectors.js";
 
 const INPUTS = 100_000;
 const KEY = Buffer.from("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "hex");
-
-/** mulberry32: a small seeded PRNG, so every run sees the same inputs. */
-function prng(seed: number): (n: number) => number {
-  let a = seed >>> 0;
-  return (n) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-  };
-}
 
 /** Bytes that matter to the splitter and the parser, so random data reaches deep paths often. */
 const STRUCTURE = Buffer.from("/!()*:.-\r\n0123456789ABCDEFSW", "latin1");
